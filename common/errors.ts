@@ -26,6 +26,24 @@ export const errorCodes = [
   'CDC_DECODE_TRUNCATED',
   'CDC_DECODE_INVALID',
   'CDC_DECODE_CHECKSUM',
+  // PostgreSQL source
+  'CDC_PG_CONNECTION',
+  'CDC_PG_AUTH',
+  'CDC_PG_PRIVILEGE',
+  'CDC_PG_WAL_LEVEL',
+  'CDC_PG_PUBLICATION',
+  'CDC_PG_REPLICA_IDENTITY',
+  'CDC_PG_SLOT_IN_USE',
+  'CDC_PG_SLOT_LOST',
+  'CDC_PG_POSITION_UNAVAILABLE',
+  'CDC_PG_QUERY_FAILED',
+  // schema registry (embedded registry API, `_schemas` log, wire format)
+  'CDC_REG_NOT_FOUND',
+  'CDC_REG_INVALID_REQUEST',
+  'CDC_REG_LOG_INVALID',
+  'CDC_REG_WIRE_FORMAT',
+  // MySQL/MariaDB binlog decoder
+  'CDC_DECODE_UNSUPPORTED',
 ] as const
 
 export type ErrorCode = (typeof errorCodes)[number]
