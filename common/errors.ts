@@ -6,6 +6,16 @@
 export const errorCodes = [
   // configuration and input
   'CDC_CONFIG_INVALID',
+  // admin API
+  'CDC_API_BAD_REQUEST',
+  'CDC_API_UNAUTHORIZED',
+  'CDC_API_CONNECTOR_NOT_FOUND',
+  'CDC_API_CONNECTOR_EXISTS',
+  'CDC_API_PLUGIN_NOT_FOUND',
+  'CDC_API_CONFLICT',
+  'CDC_API_REBALANCING',
+  // service runtime
+  'CDC_CONNECTOR_CRASHED',
   // Kafka
   'CDC_KAFKA_CONNECTION',
   'CDC_KAFKA_PRODUCE_FAILED',
@@ -21,6 +31,7 @@ export const errorCodes = [
   // envelope and serialization
   'CDC_ENVELOPE_INVALID_VALUE',
   'CDC_ENVELOPE_UNSUPPORTED_TYPE',
+  'CDC_ENVELOPE_INVALID_NAME',
   // decoders
   'CDC_DECODE_UNKNOWN_MESSAGE',
   'CDC_DECODE_TRUNCATED',
@@ -44,6 +55,13 @@ export const errorCodes = [
   'CDC_REG_WIRE_FORMAT',
   // MySQL/MariaDB binlog decoder
   'CDC_DECODE_UNSUPPORTED',
+  // admin API: HTTP-level problems that no ConnectService call raises
+  'CDC_API_TASK_NOT_FOUND',
+  'CDC_API_ROUTE_NOT_FOUND',
+  'CDC_API_METHOD_NOT_ALLOWED',
+  'CDC_API_UNSUPPORTED_MEDIA_TYPE',
+  'CDC_API_BODY_TOO_LARGE',
+  'CDC_API_INTERNAL',
 ] as const
 
 export type ErrorCode = (typeof errorCodes)[number]

@@ -101,6 +101,14 @@ export class KafkaAdmin {
     }
   }
 
+  async clusterId(): Promise<string> {
+    try {
+      return (await this.#admin.metadata({ topics: [] })).id
+    } catch (error) {
+      throw toCdcError(error, 'CDC_KAFKA_CONNECTION', 'reading cluster metadata')
+    }
+  }
+
   async deleteTopics(topics: readonly string[]): Promise<void> {
     try {
       await this.#admin.deleteTopics({ topics: [...topics] })

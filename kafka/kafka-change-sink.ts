@@ -1,0 +1,245 @@
+import { setTimeout as delay } from 'node:timers/promises'
+import { CdcError, findCdcError } from '../common/errors.ts'
+import type { ChangeSink, Position } from '../connectors/ports.ts'
+import type { ChangeEvent } from '../envelope/change-event.ts'
+import type { ChangeRecord } from '../envelope/change-record.ts'
+import { toCdcError } from './kafka-errors.ts'
+import type { KafkaProducer, KafkaTransaction, OutgoingRecord } from './kafka-producer.ts'
+import { OffsetStore, type SourcePartition } from './offset-store.ts'
+import type { TopicKind, TopicPolicy } from './topic-policy.ts'
+
+/** Turns a record into key and value bytes, registering its schemas first if needed. */
+export interface RecordEncoder {
+  encode(record: ChangeRecord): Promise<{ key: Buffer | null; value: Buffer | null }>
+}
+
+export interface KafkaChangeSinkOptions {
+  connector: string
+  /** The source partition the connector's positions are stored under. */
+  partition: SourcePartition
+  offsetsTopic: string
+  producer: KafkaProducer
+  topics: TopicPolicy
+  /** The envelope: one change event becomes its records (delete + tombstone, ...). */
+  toRecords: (event: ChangeEvent) => readonly ChangeRecord[]
+  encoder: RecordEncoder
+  /**
+   * Kafka Connect's `exactly.once.source.support`: the records of each source transaction
+   * and its position are written in one Kafka transaction. Needs a transactional producer.
+   */
+  exactlyOnce: boolean
+  /** Bytes encoded but not yet acknowledged by Kafka before `emit` waits. */
+  maxInFlightBytes?: number
+  /** Records are sent in batches of about this many bytes. */
+  batchBytes?: number
+  /** How long a write is retried while Kafka is unreachable before the sink fails. */
+  retryForMs?: number
+  /** Several source commits queued behind each other are stored as one, up to this age. */
+  commitCoalesceMs?: number
+}
+
+interface PendingCommit {
+  position: Position
+  queuedAt: number
+  resolve: () => void
+  reject: (error: CdcError) => void
+}
+
+/**
+ * The sink every connector writes through. Writes go out in order, one batch at a time,
+ * so per-key order holds; a commit resolves only after Kafka acknowledged every record
+ * emitted before it and the position is stored, which is the moment the connector may
+ * confirm the position to its database.
+ */
+export class KafkaChangeSink implements ChangeSink {
+  readonly #options: Required<KafkaChangeSinkOptions>
+  #batch: OutgoingRecord[] = []
+  #batchSize = 0
+  #inFlightBytes = 0
+  #written = 0
+  #pendingInTransaction = 0
+  #chain: Promise<void> = Promise.resolve()
+  #failure: CdcError | undefined
+  #transaction: KafkaTransaction | undefined
+  readonly #commits: PendingCommit[] = []
+  readonly #drained = new Set<() => void>()
+
+  constructor(options: KafkaChangeSinkOptions) {
+    if (options.exactlyOnce && !options.producer.transactional) {
+      throw new CdcError(
+        'CDC_CONFIG_INVALID',
+        'exactly-once delivery needs a transactional producer; give the sink one created with a transactionalId',
+      )
+    }
+    this.#options = {
+      maxInFlightBytes: 64 * 1024 * 1024,
+      batchBytes: 1024 * 1024,
+      retryForMs: 300_000,
+      commitCoalesceMs: 1_000,
+      ...options,
+    }
+  }
+
+  /** Records Kafka acknowledged so far. */
+  get recordsWritten(): number {
+    return this.#written
+  }
+
+  async emit(event: ChangeEvent): Promise<void> {
+    this.#throwIfFailed()
+    const kind: TopicKind = event.kind === 'message' ? 'events' : 'changes'
+    try {
+      for (const record of this.#options.toRecords(event)) {
+        await this.#options.topics.ensure(record.topic, kind)
+        const { key, value } = await this.#options.encoder.encode(record)
+        const outgoing: OutgoingRecord = { topic: record.topic, key, value }
+        if (record.headers !== undefined) outgoing.headers = record.headers
+        this.#batch.push(outgoing)
+        this.#batchSize += (key?.length ?? 0) + (value?.length ?? 0) + 64
+      }
+    } catch (error) {
+      // An event that cannot be delivered (an incompatible schema, a bad value) stops the
+      // sink: nothing after it may be written or committed until the connector restarts
+      // from its last committed position.
+      this.#batch = []
+      this.#batchSize = 0
+      this.#fail(
+        findCdcError(error) ?? toCdcError(error, 'CDC_KAFKA_PRODUCE_FAILED', 'encoding a record'),
+      )
+      throw this.#failure ?? error
+    }
+    if (this.#batchSize >= this.#options.batchBytes) this.#dispatchBatch()
+    while (this.#inFlightBytes > this.#options.maxInFlightBytes && this.#failure === undefined) {
+      await new Promise<void>((resolve) => this.#drained.add(resolve))
+    }
+    this.#throwIfFailed()
+  }
+
+  commit(position: Position): Promise<void> {
+    if (this.#failure !== undefined) return Promise.reject(this.#failure)
+    this.#dispatchBatch()
+    return new Promise<void>((resolve, reject) => {
+      const commit: PendingCommit = { position, queuedAt: Date.now(), resolve, reject }
+      this.#commits.push(commit)
+      this.#enqueue(() => this.#storePosition(commit))
+    })
+  }
+
+  /** Resolves once everything emitted so far is written; the sink then holds nothing. */
+  async flush(): Promise<void> {
+    this.#dispatchBatch()
+    await this.#chain
+    this.#throwIfFailed()
+  }
+
+  /** Aborts an open transaction; what was not committed is not visible. */
+  async close(): Promise<void> {
+    await this.#chain
+    if (this.#transaction !== undefined) {
+      await this.#transaction.abort().catch(() => undefined)
+      this.#transaction = undefined
+    }
+  }
+
+  #dispatchBatch(): void {
+    if (this.#batch.length === 0) return
+    const batch = this.#batch
+    const size = this.#batchSize
+    this.#batch = []
+    this.#batchSize = 0
+    this.#inFlightBytes += size
+    this.#enqueue(async () => {
+      try {
+        await this.#write(batch)
+      } finally {
+        this.#inFlightBytes -= size
+        if (this.#inFlightBytes <= this.#options.maxInFlightBytes) this.#wakeEmitters()
+      }
+    })
+  }
+
+  #enqueue(step: () => Promise<void>): void {
+    this.#chain = this.#chain.then(async () => {
+      if (this.#failure !== undefined) return
+      try {
+        await step()
+      } catch (error) {
+        this.#fail(
+          findCdcError(error) ?? toCdcError(error, 'CDC_KAFKA_PRODUCE_FAILED', 'writing to Kafka'),
+        )
+      }
+    })
+  }
+
+  async #write(records: OutgoingRecord[]): Promise<void> {
+    if (this.#options.exactlyOnce) {
+      this.#transaction ??= await this.#options.producer.beginTransaction()
+      await this.#transaction.send(records)
+      this.#pendingInTransaction += records.length
+      return
+    }
+    await this.#withRetry(() => this.#options.producer.send(records))
+    this.#written += records.length
+  }
+
+  async #storePosition(commit: PendingCommit): Promise<void> {
+    // When later commits are already queued behind this one, the last of them stores its
+    // position for all: fewer offset writes and Kafka transactions under load, while an
+    // idle stream still confirms each commit at once.
+    const newest = this.#commits.at(-1)
+    if (newest !== commit && Date.now() - commit.queuedAt < this.#options.commitCoalesceMs) return
+    const settled = this.#commits.splice(0, this.#commits.indexOf(commit) + 1)
+    const record = OffsetStore.record(this.#options.offsetsTopic, {
+      connector: this.#options.connector,
+      partition: this.#options.partition,
+      position: commit.position,
+    })
+    if (this.#options.exactlyOnce) {
+      const transaction = this.#transaction ?? (await this.#options.producer.beginTransaction())
+      this.#transaction = undefined
+      await transaction.send([record])
+      await transaction.commit()
+      this.#written += this.#pendingInTransaction
+      this.#pendingInTransaction = 0
+    } else {
+      await this.#withRetry(() => this.#options.producer.send([record]))
+    }
+    for (const done of settled) done.resolve()
+  }
+
+  async #withRetry(write: () => Promise<void>): Promise<void> {
+    const deadline = Date.now() + this.#options.retryForMs
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await write()
+        return
+      } catch (error) {
+        const failure = findCdcError(error)
+        if (failure?.retriable !== true || Date.now() > deadline) throw error
+        // Resending a batch whose first attempt did land gives duplicates, which
+        // at-least-once delivery allows; order holds because nothing later is sent first.
+        await delay(Math.min(5_000, 100 * 2 ** attempt))
+      }
+    }
+  }
+
+  #fail(error: CdcError): void {
+    this.#failure = error
+    for (const commit of this.#commits.splice(0)) commit.reject(error)
+    this.#wakeEmitters()
+    if (this.#transaction !== undefined) {
+      const transaction = this.#transaction
+      this.#transaction = undefined
+      void transaction.abort().catch(() => undefined)
+    }
+  }
+
+  #wakeEmitters(): void {
+    for (const wake of this.#drained) wake()
+    this.#drained.clear()
+  }
+
+  #throwIfFailed(): void {
+    if (this.#failure !== undefined) throw this.#failure
+  }
+}

@@ -1,0 +1,143 @@
+import type { ConfigField, ConfigIssue, ConnectorConfig } from '../connectors/plugin.ts'
+
+export const avroConverter = 'io.confluent.connect.avro.AvroConverter'
+export const jsonConverter = 'org.apache.kafka.connect.json.JsonConverter'
+const converters = [avroConverter, jsonConverter]
+
+/** The generic Kafka Connect settings the runtime applies to every connector. */
+export const runtimeConfigDef: readonly ConfigField[] = [
+  field('name', 'string', true, undefined, 'The connector name, unique in the service.'),
+  field(
+    'connector.class',
+    'class',
+    true,
+    undefined,
+    'The connector plugin: a class name or alias from GET /connector-plugins.',
+  ),
+  field(
+    'tasks.max',
+    'int',
+    false,
+    '1',
+    'Accepted for compatibility; a connector runs as one task.',
+  ),
+  field('key.converter', 'class', false, avroConverter, 'Format of record keys.', converters),
+  field('value.converter', 'class', false, avroConverter, 'Format of record values.', converters),
+  field(
+    'key.converter.schemas.enable',
+    'boolean',
+    false,
+    'true',
+    'JSON format: wrap keys in {schema, payload}.',
+  ),
+  field(
+    'value.converter.schemas.enable',
+    'boolean',
+    false,
+    'true',
+    'JSON format: wrap values in {schema, payload}.',
+  ),
+  field(
+    'exactly.once.support',
+    'string',
+    false,
+    'disabled',
+    "Write each source transaction and its position in one Kafka transaction ('requested' or 'required' turn it on).",
+    ['disabled', 'requested', 'required'],
+  ),
+  field(
+    'topic.creation.default.partitions',
+    'int',
+    false,
+    '1',
+    'Partitions of topics the connector creates.',
+  ),
+  field(
+    'topic.creation.default.replication.factor',
+    'int',
+    false,
+    '-1',
+    'Replication factor of topics the connector creates (-1: the service default).',
+  ),
+]
+
+function field(
+  name: string,
+  type: ConfigField['type'],
+  required: boolean,
+  defaultValue: string | undefined,
+  doc: string,
+  allowed?: readonly string[],
+): ConfigField {
+  return {
+    name,
+    type,
+    required,
+    ...(defaultValue === undefined ? {} : { default: defaultValue }),
+    ...(allowed === undefined ? {} : { allowed }),
+    importance: required ? 'HIGH' : 'MEDIUM',
+    group: 'Common',
+    doc,
+  }
+}
+
+export interface RuntimeSettings {
+  keyFormat: 'avro' | 'json'
+  valueFormat: 'avro' | 'json'
+  keySchemasEnable: boolean
+  valueSchemasEnable: boolean
+  exactlyOnce: boolean
+  partitions: number
+  replicationFactor: number | null
+}
+
+/** Checks the generic settings; returns every problem. */
+export function validateRuntimeConfig(config: ConnectorConfig): ConfigIssue[] {
+  const issues: ConfigIssue[] = []
+  for (const key of ['key.converter', 'value.converter']) {
+    const value = config[key]
+    if (value !== undefined && !converters.includes(value)) {
+      issues.push({ field: key, message: `must be one of ${converters.join(', ')}` })
+    }
+  }
+  for (const key of ['key.converter.schemas.enable', 'value.converter.schemas.enable']) {
+    const value = config[key]
+    if (value !== undefined && value !== 'true' && value !== 'false') {
+      issues.push({ field: key, message: 'must be true or false' })
+    }
+  }
+  const eos = config['exactly.once.support']
+  if (eos !== undefined && !['disabled', 'requested', 'required'].includes(eos)) {
+    issues.push({
+      field: 'exactly.once.support',
+      message: 'must be disabled, requested or required',
+    })
+  }
+  checkInt(config, 'tasks.max', 1, issues)
+  checkInt(config, 'topic.creation.default.partitions', 1, issues)
+  const rf = config['topic.creation.default.replication.factor']
+  if (rf !== undefined && rf !== '-1')
+    checkInt(config, 'topic.creation.default.replication.factor', 1, issues)
+  return issues
+}
+
+function checkInt(config: ConnectorConfig, key: string, min: number, issues: ConfigIssue[]): void {
+  const value = config[key]
+  if (value === undefined) return
+  if (!/^\d+$/.test(value) || Number(value) < min) {
+    issues.push({ field: key, message: `must be a whole number of at least ${min}` })
+  }
+}
+
+export function runtimeSettings(config: ConnectorConfig): RuntimeSettings {
+  const rf = Number(config['topic.creation.default.replication.factor'] ?? '-1')
+  return {
+    keyFormat: config['key.converter'] === jsonConverter ? 'json' : 'avro',
+    valueFormat: config['value.converter'] === jsonConverter ? 'json' : 'avro',
+    keySchemasEnable: config['key.converter.schemas.enable'] !== 'false',
+    valueSchemasEnable: config['value.converter.schemas.enable'] !== 'false',
+    exactlyOnce: ['requested', 'required'].includes(config['exactly.once.support'] ?? 'disabled'),
+    partitions: Number(config['topic.creation.default.partitions'] ?? '1'),
+    replicationFactor: rf === -1 ? null : rf,
+  }
+}
