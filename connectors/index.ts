@@ -1,0 +1,4 @@
+import type { ConnectorPlugin } from './plugin.ts'
+
+/** The connector plugins this build of the service offers (`GET /connector-plugins`). */
+export const installedPlugins: readonly ConnectorPlugin[] = []
