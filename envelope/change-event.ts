@@ -25,6 +25,12 @@ interface EventBase {
   source: SourceBlock
   /** When the connector processed the event (the envelope's `ts_ms`). */
   tsMs: number
+  /**
+   * The same instant in nanoseconds since the epoch, when the connector's clock has finer
+   * resolution than milliseconds; the envelope's `ts_ms`, `ts_us` and `ts_ns` then derive
+   * from it (Debezium's clock gives microseconds). Otherwise they derive from `tsMs`.
+   */
+  tsNs?: bigint
   transaction?: TransactionInfo
 }
 

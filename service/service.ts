@@ -78,7 +78,8 @@ export async function startService(
   await worker.start()
 
   const app = buildAdminApp({ service: worker, token: settings.apiToken, logger })
-  const adminUrl = await startAdminServer(app, { host: settings.httpHost, port: settings.httpPort })
+  const server = await startAdminServer(app, { host: settings.httpHost, port: settings.httpPort })
+  const adminUrl = server.url
   logger.info({ url: adminUrl, workerId: settings.workerId }, 'admin API listening')
 
   return {
@@ -86,7 +87,7 @@ export async function startService(
     registryUrl,
     worker,
     async close() {
-      await app.close()
+      await server.close()
       await worker.close()
       await embedded?.close()
       await kafka.close()
