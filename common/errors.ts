@@ -62,6 +62,12 @@ export const errorCodes = [
   'CDC_API_UNSUPPORTED_MEDIA_TYPE',
   'CDC_API_BODY_TOO_LARGE',
   'CDC_API_INTERNAL',
+  // enrichment (stream-table joins)
+  'CDC_ENRICH_INPUT_INVALID',
+  'CDC_ENRICH_POSITION_MISMATCH',
+  'CDC_ENRICH_KEY_MISMATCH',
+  'CDC_ENRICH_SCHEMA_UNKNOWN',
+  'CDC_ENRICH_STORE_FAILED',
 ] as const
 
 export type ErrorCode = (typeof errorCodes)[number]

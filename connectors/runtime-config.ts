@@ -15,6 +15,7 @@ export const runtimeConfigKeys: readonly string[] = [
   'topic.creation.default.partitions',
   'topic.creation.default.replication.factor',
   'offsets.storage.topic',
+  'skipped.operations',
 ]
 
 /** Prefixes of generic keys (converter settings, transforms, error handling, ...). */
@@ -27,7 +28,10 @@ export const runtimeConfigPrefixes: readonly string[] = [
   'errors.',
   'topic.creation.',
   'producer.override.',
+  'consumer.override.',
+  'admin.override.',
   'config.action.reload',
+  'transaction.boundary.',
 ]
 
 export function isRuntimeConfigKey(key: string): boolean {

@@ -8,6 +8,8 @@ export interface TopicCreationSettings {
   partitions: number
   /** Kafka Connect's `topic.creation.default.replication.factor`. */
   replicationFactor: number
+  /** `topic.creation.default.cleanup.policy` of change topics (default compact). */
+  changesCleanupPolicy?: 'compact' | 'delete'
 }
 
 /**
@@ -33,7 +35,10 @@ export class TopicPolicy {
         name: topic,
         partitions: this.#settings.partitions,
         replicationFactor: this.#settings.replicationFactor,
-        configs: kind === 'changes' ? { 'cleanup.policy': 'compact' } : {},
+        configs:
+          kind === 'changes'
+            ? { 'cleanup.policy': this.#settings.changesCleanupPolicy ?? 'compact' }
+            : {},
       })
       this.#known.set(topic, pending)
       // A failed attempt must not poison the cache: the next record tries again.

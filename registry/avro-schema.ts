@@ -91,13 +91,16 @@ function named(schema: JsonObject, type: string, enclosing: string): JsonObject 
   }
   withProps(out, schema)
   if (Array.isArray(schema.aliases)) {
-    out.aliases = schema.aliases.map((alias) => reference(String(alias), namespace))
+    out.aliases = schema.aliases.map((alias) => reference(asText(alias), namespace))
   }
   return out
 }
 
 function canonicalField(field: JsonObject, namespace: string): JsonObject {
-  const out: JsonObject = { name: field.name ?? null, type: canonicalize(field.type ?? null, namespace) }
+  const out: JsonObject = {
+    name: field.name ?? null,
+    type: canonicalize(field.type ?? null, namespace),
+  }
   if (typeof field.doc === 'string') out.doc = field.doc
   if (field.default !== undefined) out.default = sortKeys(field.default)
   if (field.order !== undefined && field.order !== 'ascending') out.order = field.order
@@ -142,7 +145,7 @@ function resolveName(
   schema: JsonObject,
   enclosing: string,
 ): { namespace: string; shortName: string } {
-  const name = String(schema.name)
+  const name = asText(schema.name)
   const dot = name.lastIndexOf('.')
   if (dot >= 0) return { namespace: name.slice(0, dot), shortName: name.slice(dot + 1) }
   const declared = schema.namespace
@@ -155,4 +158,9 @@ function reference(name: string, namespace: string): string {
   const full = name.includes('.') || namespace === '' ? name : `${namespace}.${name}`
   const dot = full.lastIndexOf('.')
   return dot >= 0 && full.slice(0, dot) === namespace ? full.slice(dot + 1) : full
+}
+
+/** avsc has validated the schema, so names are strings; this only satisfies the types. */
+function asText(value: Json | undefined): string {
+  return typeof value === 'string' ? value : JSON.stringify(value ?? null)
 }

@@ -87,6 +87,8 @@ export interface RuntimeSettings {
   keySchemasEnable: boolean
   valueSchemasEnable: boolean
   exactlyOnce: boolean
+  skippedOperations: ReadonlySet<string>
+  cleanupPolicy: 'compact' | 'delete'
   partitions: number
   replicationFactor: number | null
 }
@@ -113,6 +115,28 @@ export function validateRuntimeConfig(config: ConnectorConfig): ConfigIssue[] {
       message: 'must be disabled, requested or required',
     })
   }
+  const skipped = skippedOperations(config)
+  for (const op of skipped) {
+    if (!['c', 'u', 'd', 't'].includes(op)) {
+      issues.push({
+        field: 'skipped.operations',
+        message: `${op} is not an op: use c, u, d, t or none`,
+      })
+    }
+  }
+  const policy = config['topic.creation.default.cleanup.policy'] ?? 'compact'
+  if (!['compact', 'delete'].includes(policy)) {
+    issues.push({
+      field: 'topic.creation.default.cleanup.policy',
+      message: 'must be compact or delete',
+    })
+  } else if (policy === 'compact' && !skipped.has('t')) {
+    issues.push({
+      field: 'skipped.operations',
+      message:
+        'truncate events have a null key, which compacted topics refuse: keep t in skipped.operations or set topic.creation.default.cleanup.policy=delete',
+    })
+  }
   checkInt(config, 'tasks.max', 1, issues)
   checkInt(config, 'topic.creation.default.partitions', 1, issues)
   const rf = config['topic.creation.default.replication.factor']
@@ -129,6 +153,17 @@ function checkInt(config: ConnectorConfig, key: string, min: number, issues: Con
   }
 }
 
+function skippedOperations(config: ConnectorConfig): Set<string> {
+  const text = config['skipped.operations'] ?? 't'
+  if (text.trim() === 'none') return new Set()
+  return new Set(
+    text
+      .split(',')
+      .map((op) => op.trim())
+      .filter((op) => op !== ''),
+  )
+}
+
 export function runtimeSettings(config: ConnectorConfig): RuntimeSettings {
   const rf = Number(config['topic.creation.default.replication.factor'] ?? '-1')
   return {
@@ -137,6 +172,9 @@ export function runtimeSettings(config: ConnectorConfig): RuntimeSettings {
     keySchemasEnable: config['key.converter.schemas.enable'] !== 'false',
     valueSchemasEnable: config['value.converter.schemas.enable'] !== 'false',
     exactlyOnce: ['requested', 'required'].includes(config['exactly.once.support'] ?? 'disabled'),
+    skippedOperations: skippedOperations(config),
+    cleanupPolicy:
+      config['topic.creation.default.cleanup.policy'] === 'delete' ? 'delete' : 'compact',
     partitions: Number(config['topic.creation.default.partitions'] ?? '1'),
     replicationFactor: rf === -1 ? null : rf,
   }

@@ -30,6 +30,7 @@ export function sinkFactory(
     const topics = new TopicPolicy(kafka.admin, {
       partitions: settings.partitions,
       replicationFactor: settings.replicationFactor ?? defaultReplicationFactor,
+      changesCleanupPolicy: settings.cleanupPolicy,
     })
     const avro = new AvroRecordEncoder(registry)
     const json = new JsonRecordEncoder({
@@ -50,6 +51,7 @@ export function sinkFactory(
       producer,
       topics,
       toRecords: (event) => {
+        if (settings.skippedOperations.has(event.op)) return []
         const records = buildChangeRecords(event, { tombstonesOnDelete })
         for (const record of records) {
           if (!seenTopics.has(record.topic)) {

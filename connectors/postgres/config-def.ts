@@ -1,7 +1,14 @@
 import type { ConfigField } from '../plugin.ts'
 
 /** The values each enumerated setting accepts, shared by the field list and the parser. */
-export const sslModes = ['disable', 'allow', 'prefer', 'require', 'verify-ca', 'verify-full'] as const
+export const sslModes = [
+  'disable',
+  'allow',
+  'prefer',
+  'require',
+  'verify-ca',
+  'verify-full',
+] as const
 export const pluginNames = ['pgoutput'] as const
 export const autocreateModes = ['all_tables', 'disabled', 'filtered', 'no_tables'] as const
 export const snapshotModes = [
@@ -32,13 +39,10 @@ const filterDoc = (what: string, against: string, other: string): string =>
 /** Debezium's property names, types and defaults, except where the doc says otherwise. */
 export const configDef: readonly ConfigField[] = [
   field('name', 'string', 'Connector', 'Unique name of the connector.', { importance: 'HIGH' }),
-  field(
-    'connector.class',
-    'class',
-    'Connector',
-    `${connectorClass} (alias: postgres).`,
-    { required: true, importance: 'HIGH' },
-  ),
+  field('connector.class', 'class', 'Connector', `${connectorClass} (alias: postgres).`, {
+    required: true,
+    importance: 'HIGH',
+  }),
   field('database.hostname', 'string', 'Connection', 'PostgreSQL server host name or address.', {
     required: true,
     importance: 'HIGH',
@@ -154,9 +158,15 @@ export const configDef: readonly ConfigField[] = [
     'initial: snapshot when there is no completed snapshot, then stream. always: snapshot at every start. initial_only: snapshot, then stop. no_data (alias never): stream only. when_needed: like initial, and snapshot again when the stored position is no longer available in the slot.',
     { default: 'initial', allowed: snapshotModes },
   ),
-  field('snapshot.fetch.size', 'int', 'Snapshot', 'Rows fetched per round trip while snapshotting.', {
-    default: '10240',
-  }),
+  field(
+    'snapshot.fetch.size',
+    'int',
+    'Snapshot',
+    'Rows fetched per round trip while snapshotting.',
+    {
+      default: '10240',
+    },
+  ),
   field(
     'tombstones.on.delete',
     'boolean',
@@ -222,19 +232,4 @@ export const ignoredDebeziumKeys: readonly string[] = [
   'snapshot.max.threads', // one snapshot reader
   'status.update.interval.ms', // status updates go out on our own interval
   'include.unknown.datatypes', // unknown types are captured as text
-]
-
-/** Kafka Connect's generic properties, handled by the runtime, never by the connector. */
-export const genericKeyPatterns: readonly RegExp[] = [
-  /^tasks\.max$/,
-  /^(key|value|header)\.converter(\..+)?$/,
-  /^transforms(\..+)?$/,
-  /^predicates(\..+)?$/,
-  /^errors\..+$/,
-  /^topic\.creation\..+$/,
-  /^(producer|consumer|admin)\.override\..+$/,
-  /^config\.action\.reload$/,
-  /^exactly\.once\.support$/,
-  /^transaction\.boundary(\..+)?$/,
-  /^offsets\.storage\.topic$/,
 ]

@@ -1,4 +1,5 @@
 import { CdcError } from '../../common/errors.ts'
+import { isRuntimeConfigKey } from '../runtime-config.ts'
 import type { ConfigIssue, ConnectorConfig } from '../plugin.ts'
 import {
   autocreateModes,
@@ -6,14 +7,18 @@ import {
   connectorAliases,
   connectorClass,
   decimalModes,
-  genericKeyPatterns,
   ignoredDebeziumKeys,
   pluginNames,
   snapshotModes,
   sslModes,
   timePrecisionModes,
 } from './config-def.ts'
-import { compileRegexList, parseKeyColumns, type KeyColumnsRule, type NameFilter } from './filters.ts'
+import {
+  compileRegexList,
+  parseKeyColumns,
+  type KeyColumnsRule,
+  type NameFilter,
+} from './filters.ts'
 
 export type SslMode = (typeof sslModes)[number]
 export type AutocreateMode = (typeof autocreateModes)[number]
@@ -92,7 +97,10 @@ class Reader {
     const text = this.string(name)
     const value = Number(text)
     if (text !== '' && (!/^-?\d+$/.test(text) || value < min || value > max)) {
-      this.issue(name, `${name} must be an integer from ${min} to ${max}, got ${JSON.stringify(text)}`)
+      this.issue(
+        name,
+        `${name} must be an integer from ${min} to ${max}, got ${JSON.stringify(text)}`,
+      )
     }
     return value
   }
@@ -151,12 +159,22 @@ function checkPlugin(reader: Reader): void {
 
 function checkKeys(reader: Reader, config: ConnectorConfig): void {
   const cls = config['connector.class']
-  if (cls !== undefined && cls !== connectorClass && !connectorAliases.includes(cls as 'postgres')) {
-    reader.issue('connector.class', `connector.class must be ${connectorClass} or postgres, got ${JSON.stringify(cls)}`)
+  if (
+    cls !== undefined &&
+    cls !== connectorClass &&
+    !connectorAliases.includes(cls as 'postgres')
+  ) {
+    reader.issue(
+      'connector.class',
+      `connector.class must be ${connectorClass} or postgres, got ${JSON.stringify(cls)}`,
+    )
   }
   for (const key of Object.keys(config)) {
-    if (known.has(key) || genericKeyPatterns.some((pattern) => pattern.test(key))) continue
-    reader.issue(key, `unknown property ${key}: remove it or check its spelling (see the connector's config definition)`)
+    if (known.has(key) || isRuntimeConfigKey(key)) continue
+    reader.issue(
+      key,
+      `unknown property ${key}: remove it or check its spelling (see the connector's config definition)`,
+    )
   }
 }
 
@@ -167,13 +185,20 @@ function read(config: ConnectorConfig): { config: PostgresConfig; issues: Config
   checkPlugin(reader)
   const slotName = reader.string('slot.name')
   if (slotName !== '' && !/^[a-z0-9_]{1,63}$/.test(slotName)) {
-    reader.issue('slot.name', `slot.name must be 1-63 lower-case letters, digits or underscores, got ${JSON.stringify(slotName)}`)
+    reader.issue(
+      'slot.name',
+      `slot.name must be 1-63 lower-case letters, digits or underscores, got ${JSON.stringify(slotName)}`,
+    )
   }
   const publicationName = reader.string('publication.name')
-  if (publicationName.length > 63) reader.issue('publication.name', 'publication.name is longer than 63 bytes')
+  if (publicationName.length > 63)
+    reader.issue('publication.name', 'publication.name is longer than 63 bytes')
   const topicPrefix = reader.string('topic.prefix')
   if (topicPrefix !== '' && !/^[A-Za-z0-9._-]+$/.test(topicPrefix)) {
-    reader.issue('topic.prefix', `topic.prefix may only contain letters, digits, '.', '_' and '-', got ${JSON.stringify(topicPrefix)}`)
+    reader.issue(
+      'topic.prefix',
+      `topic.prefix may only contain letters, digits, '.', '_' and '-', got ${JSON.stringify(topicPrefix)}`,
+    )
   }
   let messageKeyColumns: KeyColumnsRule[] = []
   const keyColumnsText = reader.optional('message.key.columns')

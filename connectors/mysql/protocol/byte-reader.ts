@@ -27,7 +27,8 @@ export class ByteReader {
     return this.#end - this.#pos
   }
 
-  get atEnd(): boolean {
+  /** A method, not a getter, so that type narrowing does not assume it stays the same. */
+  atEnd(): boolean {
     return this.#pos >= this.#end
   }
 

@@ -83,7 +83,11 @@ export class ByteReader {
     try {
       return utf8.decode(bytes)
     } catch (cause) {
-      throw new CdcError('CDC_DECODE_INVALID', `pgoutput ${this.#what} message has text that is not UTF-8`, { cause })
+      throw new CdcError(
+        'CDC_DECODE_INVALID',
+        `pgoutput ${this.#what} message has text that is not UTF-8`,
+        { cause },
+      )
     }
   }
 }

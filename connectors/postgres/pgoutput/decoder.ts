@@ -44,7 +44,10 @@ export function decodePgoutput(payload: Uint8Array): PgoutputMessage {
   const reader = new ByteReader(payload.subarray(1), name)
   const message = decodeBody(tag, reader)
   if (reader.remaining !== 0) {
-    throw new CdcError('CDC_DECODE_INVALID', `pgoutput ${name} message has ${reader.remaining} unexpected trailing bytes`)
+    throw new CdcError(
+      'CDC_DECODE_INVALID',
+      `pgoutput ${name} message has ${reader.remaining} unexpected trailing bytes`,
+    )
   }
   return message
 }
@@ -71,7 +74,12 @@ function decodeBody(tag: string, reader: ByteReader): PgoutputMessage {
     case 'R':
       return decodeRelation(reader)
     case 'Y':
-      return { tag: 'type', typeOid: reader.uint32(), schema: reader.cstring(), name: reader.cstring() }
+      return {
+        tag: 'type',
+        typeOid: reader.uint32(),
+        schema: reader.cstring(),
+        name: reader.cstring(),
+      }
     case 'I': {
       const relationId = reader.uint32()
       expectByte(reader, 'N', 'Insert')
@@ -112,21 +120,43 @@ function decodeRelation(reader: ByteReader): PgoutputMessage {
   const name = reader.cstring()
   const identity = String.fromCharCode(reader.uint8())
   if (!(replicaIdentities as readonly string[]).includes(identity)) {
-    throw new CdcError('CDC_DECODE_INVALID', `pgoutput Relation ${schema}.${name} has unknown replica identity ${JSON.stringify(identity)}`)
+    throw new CdcError(
+      'CDC_DECODE_INVALID',
+      `pgoutput Relation ${schema}.${name} has unknown replica identity ${JSON.stringify(identity)}`,
+    )
   }
   const count = reader.int16()
   const columns: RelationColumn[] = []
   for (let index = 0; index < count; index++) {
     const flags = reader.uint8()
-    columns.push({ isKey: (flags & 1) !== 0, name: reader.cstring(), typeOid: reader.uint32(), typeMod: reader.int32() })
+    columns.push({
+      isKey: (flags & 1) !== 0,
+      name: reader.cstring(),
+      typeOid: reader.uint32(),
+      typeMod: reader.int32(),
+    })
   }
-  return { tag: 'relation', relationId, schema, name, replicaIdentity: identity as ReplicaIdentity, columns }
+  return {
+    tag: 'relation',
+    relationId,
+    schema,
+    name,
+    replicaIdentity: identity as ReplicaIdentity,
+    columns,
+  }
 }
 
 function decodeUpdate(reader: ByteReader): PgoutputMessage {
   const relationId = reader.uint32()
   const marker = reader.uint8()
-  if (marker === 0x4e) return { tag: 'update', relationId, oldKind: null, oldTuple: null, newTuple: decodeTuple(reader) }
+  if (marker === 0x4e)
+    return {
+      tag: 'update',
+      relationId,
+      oldKind: null,
+      oldTuple: null,
+      newTuple: decodeTuple(reader),
+    }
   const oldKind = oldKindOf(marker, 'Update')
   const oldTuple = decodeTuple(reader)
   expectByte(reader, 'N', 'Update')
@@ -136,13 +166,19 @@ function decodeUpdate(reader: ByteReader): PgoutputMessage {
 function oldKindOf(marker: number, what: string): OldTupleKind {
   if (marker === 0x4b) return 'key'
   if (marker === 0x4f) return 'old'
-  throw new CdcError('CDC_DECODE_INVALID', `pgoutput ${what} has ${JSON.stringify(String.fromCharCode(marker))} where K or O was expected`)
+  throw new CdcError(
+    'CDC_DECODE_INVALID',
+    `pgoutput ${what} has ${JSON.stringify(String.fromCharCode(marker))} where K or O was expected`,
+  )
 }
 
 function expectByte(reader: ByteReader, expected: string, what: string): void {
   const actual = reader.uint8()
   if (actual !== expected.charCodeAt(0)) {
-    throw new CdcError('CDC_DECODE_INVALID', `pgoutput ${what} has ${JSON.stringify(String.fromCharCode(actual))} where ${expected} was expected`)
+    throw new CdcError(
+      'CDC_DECODE_INVALID',
+      `pgoutput ${what} has ${JSON.stringify(String.fromCharCode(actual))} where ${expected} was expected`,
+    )
   }
 }
 

@@ -24,7 +24,9 @@ describe('common/errors', () => {
 
   it('documents every code in docs/errors.md, and nothing else', () => {
     const doc = readFileSync(new URL('../../../docs/errors.md', import.meta.url), 'utf8')
-    const documented = new Set([...doc.matchAll(/^\| `(CDC_[A-Z0-9_]+)`/gm)].map((match) => match[1]))
+    const documented = new Set(
+      [...doc.matchAll(/^\| `(CDC_[A-Z0-9_]+)`/gm)].map((match) => match[1]),
+    )
     assert.deepEqual([...documented].sort(), [...errorCodes].sort())
   })
 })

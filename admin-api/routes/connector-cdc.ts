@@ -1,0 +1,91 @@
+import type { FastifyInstance } from 'fastify'
+import { CdcError } from '../../common/errors.ts'
+import { errorResponses, nameParamsSchema } from '../schemas/common.ts'
+import { connectorName } from './route-options.ts'
+import type { RouteOptions } from './route-options.ts'
+
+const tags = ['cdc']
+
+const tableList = {
+  type: 'array',
+  minItems: 1,
+  items: { type: 'string', minLength: 1 },
+} as const
+
+interface SnapshotBody {
+  'data-collections'?: string[]
+  tables?: string[]
+  type?: string
+}
+
+const snapshotBodySchema = {
+  type: 'object',
+  description:
+    'Debezium\'s execute-snapshot signal fields: "data-collections" (or "tables") lists the tables, e.g. "public.orders". The snapshot is incremental: streaming continues meanwhile.',
+  additionalProperties: false,
+  properties: {
+    'data-collections': tableList,
+    tables: tableList,
+    type: { type: 'string', enum: ['incremental', 'INCREMENTAL'] },
+  },
+} as const
+
+function tablesOf(body: SnapshotBody): string[] {
+  const collections = body['data-collections']
+  if (collections !== undefined && body.tables !== undefined) {
+    throw new CdcError(
+      'CDC_API_BAD_REQUEST',
+      'Give the tables either as "data-collections" or as "tables", not both.',
+    )
+  }
+  const tables = collections ?? body.tables
+  if (tables === undefined) {
+    throw new CdcError(
+      'CDC_API_BAD_REQUEST',
+      'The body needs "data-collections" (or "tables"): a non-empty list of tables to snapshot, e.g. {"data-collections": ["public.orders"]}.',
+    )
+  }
+  return [...new Set(tables)]
+}
+
+/** This service's additions to the Kafka Connect API. */
+export function connectorCdcRoutes(
+  app: FastifyInstance,
+  { service }: RouteOptions,
+  done: (error?: Error) => void,
+): void {
+  app.get<{ Params: { name: string } }>(
+    '/connectors/:name/lag',
+    {
+      schema: {
+        tags,
+        summary: 'How far the connector is behind its source database',
+        params: nameParamsSchema,
+        response: { 200: { $ref: 'SourceLag#' }, ...errorResponses },
+      },
+    },
+    async (request) => service.lag(connectorName(request.params)),
+  )
+
+  app.post<{ Params: { name: string }; Body: SnapshotBody }>(
+    '/connectors/:name/snapshots',
+    {
+      schema: {
+        tags,
+        summary: 'Request an ad-hoc snapshot of some tables',
+        params: nameParamsSchema,
+        body: snapshotBodySchema,
+        response: { 202: { $ref: 'Message#' }, ...errorResponses },
+      },
+    },
+    async (request, reply) => {
+      const name = connectorName(request.params)
+      const tables = tablesOf(request.body)
+      await service.snapshot(name, tables)
+      return reply.code(202).send({
+        message: `An ad-hoc snapshot of ${tables.length} table(s) was requested; GET /connectors/{name}/status shows its progress.`,
+      })
+    },
+  )
+  done()
+}
