@@ -64,6 +64,7 @@ export async function startService(
     },
     groupId: settings.groupId,
     replicationFactor: settings.replicationFactor,
+    sessionTimeoutMs: settings.sessionTimeoutMs,
     createSink: sinkFactory(kafka, registry, settings.replicationFactor),
     logger: fieldsLogger(logger),
     healthChecks: {

@@ -17,6 +17,8 @@ export interface ServiceSettings {
   workerId: string
   logLevel: string
   shutdownTimeoutMs: number
+  /** How long a dead instance keeps its connectors before the group moves them. */
+  sessionTimeoutMs: number
 }
 
 export function settingsFromEnv(
@@ -79,6 +81,7 @@ export function settingsFromEnv(
     workerId: text('CDC_WORKER_ID', `${hostname()}:${httpPort}`),
     logLevel: text('CDC_LOG_LEVEL', 'info'),
     shutdownTimeoutMs: positive('CDC_SHUTDOWN_TIMEOUT_MS', 9_000),
+    sessionTimeoutMs: positive('CDC_SESSION_TIMEOUT_MS', 10_000),
   }
   if (brokers.length === 0) problems.push('KAFKA_BOOTSTRAP_SERVERS is empty')
   if (problems.length > 0) {
