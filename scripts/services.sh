@@ -208,6 +208,11 @@ kafka_up() {
     say "Kafka already running: 127.0.0.1:$KAFKA_PORT (pid $(cat "$kafka_pid"))"
     return 0
   fi
+  if port_in_use "$KAFKA_PORT" && kafka_ready 5; then
+    # Another checkout (or the user) already runs a healthy broker there: use it.
+    say "Kafka already running: 127.0.0.1:$KAFKA_PORT ($(port_owner "$KAFKA_PORT"), not started from this checkout)"
+    return 0
+  fi
   for port in "$KAFKA_PORT" "$KAFKA_CONTROLLER_PORT"; do
     if port_in_use "$port"; then
       fail "port $port is used by $(port_owner "$port"); stop it, or set KAFKA_PORT/KAFKA_CONTROLLER_PORT"
@@ -245,6 +250,8 @@ kafka_version() { sed -n 's#.*<kafka.version>\(.*\)</kafka.version>.*#\1#p' "$he
 kafka_status() {
   if pid_alive "$kafka_pid" && kafka_ready 5; then
     say "Kafka: healthy (127.0.0.1:$KAFKA_PORT, pid $(cat "$kafka_pid"), $(kafka_version))"
+  elif port_in_use "$KAFKA_PORT" && kafka_ready 5; then
+    say "Kafka: healthy (127.0.0.1:$KAFKA_PORT, $(port_owner "$KAFKA_PORT"), not started from this checkout)"
   elif port_in_use "$KAFKA_PORT"; then
     say "Kafka: port $KAFKA_PORT held by $(port_owner "$KAFKA_PORT"), which is not our broker or does not answer metadata"
     return 1
@@ -278,6 +285,11 @@ apicurio_up() {
     say "Apicurio already running: $(apicurio_url) (pid $(cat "$apicurio_pid"))"
     return 0
   fi
+  if apicurio_ready; then
+    say "Apicurio already running: $(apicurio_url) ($(port_owner "$APICURIO_PORT"), not started from this checkout)"
+    apicurio_set_backward
+    return 0
+  fi
   if port_in_use "$APICURIO_PORT"; then
     fail "port $APICURIO_PORT is used by $(port_owner "$APICURIO_PORT"); stop it, or set APICURIO_PORT"
   fi
@@ -300,11 +312,15 @@ apicurio_up() {
     sleep 0.5
   done
   apicurio_ready || fail "Apicurio did not answer within 60 s (log: $logs/apicurio.log)"
-  # Apicurio's global default is NONE; Confluent's, which clients expect, is BACKWARD.
+  apicurio_set_backward
+  say "Apicurio ready: $(apicurio_url), global compatibility BACKWARD"
+}
+
+# Apicurio's global default is NONE; Confluent's, which clients expect, is BACKWARD.
+apicurio_set_backward() {
   curl -fsS -m 5 -X PUT -H 'Content-Type: application/vnd.schemaregistry.v1+json' \
     -d '{"compatibility":"BACKWARD"}' "$(apicurio_url)/config" >/dev/null ||
     fail "could not set Apicurio's global compatibility to BACKWARD"
-  say "Apicurio ready: $(apicurio_url), global compatibility BACKWARD"
 }
 
 apicurio_status() {
