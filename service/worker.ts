@@ -229,6 +229,13 @@ export class Worker implements ConnectService {
     await this.#configs.remove(name)
     await this.#reconciling
     await this.#statuses.remove(name)
+    // Unlike Kafka Connect, a deleted connector's positions go with it: a new connector of
+    // the same name starts afresh instead of resuming from a slot or binlog position that
+    // the delete may have dropped. Stopping (not deleting) keeps them.
+    await this.#offsets.refresh()
+    for (const stored of this.#offsets.positions(name)) {
+      if (stored.position !== null) await this.#offsets.write({ ...stored, position: null })
+    }
     const plugin = this.#plugin(stored.config['connector.class'] ?? '')
     if (plugin.cleanup !== undefined) {
       const { config } = resolveConfig(stored.config)
