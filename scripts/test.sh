@@ -27,5 +27,6 @@ tsc --noEmit -p tsconfig.json
 
 step "tests"
 export NODE_OPTIONS="${NODE_OPTIONS:-} --disable-warning=TimeoutNegativeWarning"
-node --test --test-reporter=spec --test-timeout=300000 \
+# One test file at a time: several files restart or load the shared servers.
+node --test --test-reporter=spec --test-concurrency=1 --test-timeout=600000 \
   'test/unit/**/*.test.ts' 'test/integration/**/*.test.ts'
