@@ -45,7 +45,14 @@ export class KafkaProducer {
       acks: -1,
       ...(options.transactionalId === undefined
         ? {}
-        : { transactionalId: options.transactionalId }),
+        : {
+            transactionalId: options.transactionalId,
+            // InitProducerId must say "no producer yet" (-1/-1), as the Java client does; the
+            // client's default 0/0 makes the broker answer PRODUCER_FENCED to a restarted
+            // process that reuses its transactional id.
+            producerId: -1n,
+            producerEpoch: -1,
+          }),
       serializers: { headerKey: stringSerializer, headerValue: stringSerializer },
     })
   }
