@@ -300,6 +300,13 @@ export class Worker implements ConnectService {
 
   async snapshot(name: string, tables: readonly string[]): Promise<void> {
     await this.#existing(name)
+    const local = this.#runners.get(name)
+    if (local !== undefined) {
+      // Running here: ask the task directly, so a connector that cannot take ad-hoc
+      // snapshots answers with a clear 409 instead of a request that silently does nothing.
+      await local.requestSnapshot(tables)
+      return
+    }
     await this.#configs.request(name, { type: 'snapshot', tables })
   }
 
