@@ -55,15 +55,19 @@ node_bin() {
 }
 
 mvn_resolve() {
-  # $1 pom dir, $2 goal, $3 what
+  # $1 pom dir, $2 what (for messages), then the Maven goal and its flags
+  local dir=$1 what=$2
+  shift 2
   need mvn "install Maven (apt-get install maven)"
   need java "install a JDK 17 (apt-get install openjdk-17-jdk-headless)"
-  say "resolving $3 from Maven Central (first run downloads, later runs are offline)"
-  if ! mvn -B -q -f "$1/pom.xml" "${@:2}" >"$logs/mvn-$(basename "$1").log" 2>&1; then
-    if grep -qiE 'UnknownHost|Could not transfer|Connection refused|timed out' "$logs/mvn-$(basename "$1").log"; then
-      fail "Maven Central not reachable while resolving $3; check the network or the proxy in ~/.m2/settings.xml (log: $logs/mvn-$(basename "$1").log)"
+  local log
+  log="$logs/mvn-$(basename "$dir").log"
+  say "resolving $what from Maven Central (first run downloads, later runs are offline)"
+  if ! mvn -B -q -f "$dir/pom.xml" "$@" >"$log" 2>&1; then
+    if grep -qiE 'UnknownHost|Could not transfer|Connection refused|timed out' "$log"; then
+      fail "Maven Central not reachable while resolving $what; check the network or the proxy in ~/.m2/settings.xml (log: $log)"
     fi
-    fail "Maven could not resolve $3 (log: $logs/mvn-$(basename "$1").log)"
+    fail "Maven could not resolve $what (log: $log)"
   fi
 }
 
@@ -219,7 +223,7 @@ kafka_up() {
     fi
   done
   if [ ! -f "$here/kafka/target/lib/kafka_2.13-$(kafka_version).jar" ]; then
-    mvn_resolve "$here/kafka" dependency:copy-dependencies -DincludeScope=runtime "-DoutputDirectory=$here/kafka/target/lib" "Kafka $(kafka_version)"
+    mvn_resolve "$here/kafka" "Kafka $(kafka_version)" dependency:copy-dependencies -DincludeScope=runtime "-DoutputDirectory=$here/kafka/target/lib"
   fi
   mkdir -p "$kafka_data" "$logs"
   local props="$state/kafka-server.properties"
@@ -295,7 +299,7 @@ apicurio_up() {
   fi
   local app="$here/apicurio/target/apicurio"
   if [ ! -f "$app/quarkus-run.jar" ]; then
-    mvn_resolve "$here/apicurio" dependency:unpack "Apicurio Registry"
+    mvn_resolve "$here/apicurio" "Apicurio Registry" dependency:unpack
   fi
   mkdir -p "$logs"
   local java_bin
