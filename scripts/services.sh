@@ -305,11 +305,12 @@ apicurio_up() {
   local java_bin
   java_bin=$(apicurio_java)
   say "Apicurio: starting on 127.0.0.1:$APICURIO_PORT (log: $logs/apicurio.log)"
-  (cd "$app" && nohup setsid "$java_bin" -Xms128m -Xmx512m -Dquarkus.http.host=127.0.0.1 \
+  # exec, so that the recorded pid is the JVM's own and `down` stops the registry itself.
+  (cd "$app" && exec nohup setsid "$java_bin" -Xms128m -Xmx512m -Dquarkus.http.host=127.0.0.1 \
     "-Dquarkus.http.port=$APICURIO_PORT" -Dquarkus.log.console.enable=false \
     -Dquarkus.log.file.enable=true "-Dquarkus.log.file.path=$logs/apicurio.log" \
-    -jar quarkus-run.jar >"$logs/apicurio.out" 2>&1 &
-    echo $! >"$apicurio_pid")
+    -jar quarkus-run.jar >"$logs/apicurio.out" 2>&1) &
+  echo $! >"$apicurio_pid"
   for _ in $(seq 1 120); do
     apicurio_ready && break
     pid_alive "$apicurio_pid" || fail "Apicurio exited during start; last lines of $logs/apicurio.out: $(tail -5 "$logs/apicurio.out")"
