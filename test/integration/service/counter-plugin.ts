@@ -26,15 +26,21 @@ const ownKeys = [
   'counter.fail.at',
   'counter.limit',
   'tombstones.on.delete',
+  'counter.schema.change.at',
 ]
 
-function table(prefix: string): TableSchema {
+function table(prefix: string, withTier = false): TableSchema {
   return {
     id: { database: 'test', schema: '', table: 'counter' },
     topic: `${prefix}.counter`,
     columns: [
       { name: 'id', schema: { type: 'int64', optional: false }, sourceType: 'BIGINT' },
       { name: 'note', schema: { type: 'string', optional: true }, sourceType: 'TEXT' },
+      // From counter.schema.change.at on, the table has gained a NOT NULL column without a
+      // default: not BACKWARD compatible with the earlier schema.
+      ...(withTier
+        ? [{ name: 'tier', schema: { type: 'int32' as const, optional: false }, sourceType: 'INT' }]
+        : []),
     ],
     keyColumns: ['id'],
   }
@@ -108,6 +114,11 @@ export const counterPlugin: ConnectorPlugin = {
       config['counter.fail.at'] === undefined ? Infinity : Number(config['counter.fail.at'])
     const limit = config['counter.limit'] === undefined ? Infinity : Number(config['counter.limit'])
     const schema = table(prefix)
+    const changedSchema = table(prefix, true)
+    const changeAt =
+      config['counter.schema.change.at'] === undefined
+        ? Infinity
+        : Number(config['counter.schema.change.at'])
     return {
       async run(from, signal) {
         let n = from === null ? 0 : Number(from.n)
@@ -125,9 +136,12 @@ export const counterPlugin: ConnectorPlugin = {
             const event: RowChangeEvent = {
               kind: 'row',
               op: 'c',
-              table: schema,
+              table: n >= changeAt ? changedSchema : schema,
               before: null,
-              after: { id: BigInt(n), note: `row ${n}` },
+              after:
+                n >= changeAt
+                  ? { id: BigInt(n), note: `row ${n}`, tier: 1 }
+                  : { id: BigInt(n), note: `row ${n}` },
               source: { schema: sourceSchema, value: { name: context.name, n: BigInt(n) } },
               tsMs: Date.now(),
             }
