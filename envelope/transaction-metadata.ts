@@ -108,7 +108,7 @@ export function dataCollectionOf(event: ChangeEvent): string {
  */
 export class TransactionMetadataTracker {
   readonly #topic: string
-  #open: { id: string; counts: Map<string, bigint> } | null = null
+  #open: { id: string; counts: Map<string, bigint>; lastTsMs: bigint } | null = null
 
   /** `topic` is `<topic.prefix>.transaction`. */
   constructor(topic: string) {
@@ -124,23 +124,27 @@ export class TransactionMetadataTracker {
       const tsMs = sourceMillis(event)
       records.push(...this.end(tsMs))
       records.push(transactionBeginRecord(this.#topic, transaction.id, tsMs))
-      this.#open = { id: transaction.id, counts: new Map() }
+      this.#open = { id: transaction.id, counts: new Map(), lastTsMs: tsMs }
     }
+    this.#open.lastTsMs = sourceMillis(event)
     const collection = dataCollectionOf(event)
     this.#open.counts.set(collection, (this.#open.counts.get(collection) ?? 0n) + 1n)
     return records
   }
 
-  /** The END record of the open transaction, if there is one. */
-  end(tsMs: bigint): ChangeRecord[] {
+  /**
+   * The END record of the open transaction, if there is one, stamped `tsMs` or else with the
+   * source time of its last event (the commit time, for the connectors here).
+   */
+  end(tsMs?: bigint): ChangeRecord[] {
     if (this.#open === null) return []
-    const { id, counts } = this.#open
+    const { id, counts, lastTsMs } = this.#open
     this.#open = null
     const collections = [...counts].map(([dataCollection, eventCount]) => ({
       dataCollection,
       eventCount,
     }))
-    return [transactionEndRecord(this.#topic, id, tsMs, collections)]
+    return [transactionEndRecord(this.#topic, id, tsMs ?? lastTsMs, collections)]
   }
 }
 

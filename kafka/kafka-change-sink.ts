@@ -3,6 +3,7 @@ import { CdcError, findCdcError } from '../common/errors.ts'
 import type { ChangeSink, Position } from '../connectors/ports.ts'
 import type { ChangeEvent } from '../envelope/change-event.ts'
 import type { ChangeRecord } from '../envelope/change-record.ts'
+import { TransactionMetadataTracker } from '../envelope/transaction-metadata.ts'
 import { toCdcError } from './kafka-errors.ts'
 import type { KafkaProducer, KafkaTransaction, OutgoingRecord } from './kafka-producer.ts'
 import { OffsetStore, type SourcePartition } from './offset-store.ts'
@@ -28,6 +29,12 @@ export interface KafkaChangeSinkOptions {
    * and its position are written in one Kafka transaction. Needs a transactional producer.
    */
   exactlyOnce: boolean
+  /**
+   * `<topic.prefix>.transaction` when `provide.transaction.metadata=true`: a BEGIN record
+   * goes there before a transaction's first event and an END record with its event counts
+   * at its commit, in the same order (and Kafka transaction) as the events themselves.
+   */
+  transactionTopic?: string | null
   /** Bytes encoded but not yet acknowledged by Kafka before `emit` waits. */
   maxInFlightBytes?: number
   /** Records are sent in batches of about this many bytes. */
@@ -36,6 +43,12 @@ export interface KafkaChangeSinkOptions {
   retryForMs?: number
   /** Several source commits queued behind each other are stored as one, up to this age. */
   commitCoalesceMs?: number
+}
+
+/** A record with the retention its topic needs. */
+interface RoutedRecord {
+  record: ChangeRecord
+  kind: TopicKind
 }
 
 interface PendingCommit {
@@ -53,6 +66,9 @@ interface PendingCommit {
  */
 export class KafkaChangeSink implements ChangeSink {
   readonly #options: Required<KafkaChangeSinkOptions>
+  readonly #transactions: TransactionMetadataTracker | null
+  /** Encoding is async (schema registration); records join the batch in call order. */
+  #encoding: Promise<void> = Promise.resolve()
   #batch: OutgoingRecord[] = []
   #batchSize = 0
   #inFlightBytes = 0
@@ -76,8 +92,12 @@ export class KafkaChangeSink implements ChangeSink {
       batchBytes: 1024 * 1024,
       retryForMs: 300_000,
       commitCoalesceMs: 1_000,
+      transactionTopic: null,
       ...options,
     }
+    const transactionTopic = this.#options.transactionTopic
+    this.#transactions =
+      transactionTopic === null ? null : new TransactionMetadataTracker(transactionTopic)
   }
 
   /** Records Kafka acknowledged so far. */
@@ -87,27 +107,15 @@ export class KafkaChangeSink implements ChangeSink {
 
   async emit(event: ChangeEvent): Promise<void> {
     this.#throwIfFailed()
-    const kind: TopicKind = event.kind === 'message' ? 'events' : 'changes'
+    // Routing happens now, in call order, so boundaries follow the events they bound even
+    // if a caller does not wait for one emit before the next.
+    let routed: RoutedRecord[]
     try {
-      for (const record of this.#options.toRecords(event)) {
-        await this.#options.topics.ensure(record.topic, kind)
-        const { key, value } = await this.#options.encoder.encode(record)
-        const outgoing: OutgoingRecord = { topic: record.topic, key, value }
-        if (record.headers !== undefined) outgoing.headers = record.headers
-        this.#batch.push(outgoing)
-        this.#batchSize += (key?.length ?? 0) + (value?.length ?? 0) + 64
-      }
+      routed = this.#route(event)
     } catch (error) {
-      // An event that cannot be delivered (an incompatible schema, a bad value) stops the
-      // sink: nothing after it may be written or committed until the connector restarts
-      // from its last committed position.
-      this.#batch = []
-      this.#batchSize = 0
-      this.#fail(
-        findCdcError(error) ?? toCdcError(error, 'CDC_KAFKA_PRODUCE_FAILED', 'encoding a record'),
-      )
-      throw this.#failure ?? error
+      throw this.#encodingFailed(error)
     }
+    await this.#encode(routed)
     if (this.#batchSize >= this.#options.batchBytes) this.#dispatchBatch()
     while (this.#inFlightBytes > this.#options.maxInFlightBytes && this.#failure === undefined) {
       await new Promise<void>((resolve) => this.#drained.add(resolve))
@@ -117,12 +125,67 @@ export class KafkaChangeSink implements ChangeSink {
 
   commit(position: Position): Promise<void> {
     if (this.#failure !== undefined) return Promise.reject(this.#failure)
-    this.#dispatchBatch()
+    const boundaries = (this.#transactions?.end() ?? []).map((record): RoutedRecord => ({
+      record,
+      kind: 'events',
+    }))
     return new Promise<void>((resolve, reject) => {
-      const commit: PendingCommit = { position, queuedAt: Date.now(), resolve, reject }
-      this.#commits.push(commit)
-      this.#enqueue(() => this.#storePosition(commit))
+      this.#encode(boundaries, () => {
+        this.#dispatchBatch()
+        const commit: PendingCommit = { position, queuedAt: Date.now(), resolve, reject }
+        this.#commits.push(commit)
+        this.#enqueue(() => this.#storePosition(commit))
+      }).catch(reject)
     })
+  }
+
+  #route(event: ChangeEvent): RoutedRecord[] {
+    const kind: TopicKind = event.kind === 'message' ? 'events' : 'changes'
+    const records = this.#options.toRecords(event).map((record) => ({ record, kind }))
+    // A skipped event (skipped.operations) is not counted in its transaction either.
+    if (records.length === 0 || this.#transactions === null) return records
+    const boundaries = this.#transactions
+      .before(event)
+      .map((record): RoutedRecord => ({ record, kind: 'events' }))
+    return [...boundaries, ...records]
+  }
+
+  /**
+   * Encodes records into the batch after every earlier emit and commit has been encoded,
+   * then runs `andThen` in the same turn, before any later call's records join the batch.
+   */
+  #encode(routed: readonly RoutedRecord[], andThen?: () => void): Promise<void> {
+    const step = this.#encoding.then(async () => {
+      this.#throwIfFailed()
+      try {
+        for (const { record, kind } of routed) {
+          await this.#options.topics.ensure(record.topic, kind)
+          const { key, value } = await this.#options.encoder.encode(record)
+          const outgoing: OutgoingRecord = { topic: record.topic, key, value }
+          if (record.headers !== undefined) outgoing.headers = record.headers
+          this.#batch.push(outgoing)
+          this.#batchSize += (key?.length ?? 0) + (value?.length ?? 0) + 64
+        }
+      } catch (error) {
+        throw this.#encodingFailed(error)
+      }
+      andThen?.()
+    })
+    this.#encoding = step.catch(() => undefined)
+    return step
+  }
+
+  // An event that cannot be delivered (an incompatible schema, a bad value) stops the sink:
+  // nothing after it may be written or committed until the connector restarts from its
+  // last committed position.
+  #encodingFailed(error: unknown): CdcError {
+    if (this.#failure !== undefined) return this.#failure
+    this.#batch = []
+    this.#batchSize = 0
+    this.#fail(
+      findCdcError(error) ?? toCdcError(error, 'CDC_KAFKA_PRODUCE_FAILED', 'encoding a record'),
+    )
+    return this.#failure ?? toCdcError(error, 'CDC_KAFKA_PRODUCE_FAILED', 'encoding a record')
   }
 
   /** Resolves once everything emitted so far is written; the sink then holds nothing. */

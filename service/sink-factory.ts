@@ -63,6 +63,10 @@ export function sinkFactory(
       },
       encoder,
       exactlyOnce: settings.exactlyOnce,
+      transactionTopic:
+        config['provide.transaction.metadata']?.trim().toLowerCase() === 'true'
+          ? `${config['topic.prefix'] ?? request.name}.transaction`
+          : null,
     })
     return Promise.resolve({
       emit: (event) => sink.emit(event),

@@ -199,7 +199,7 @@ export function configDefFor(flavor: Flavor): readonly ConfigField[] {
       'provide.transaction.metadata',
       'boolean',
       'Events',
-      'Add the transaction block (id, total_order, data_collection_order) to every event.',
+      'Add the transaction block (id, total_order, data_collection_order) to every event, and write BEGIN and END records (with event counts per table) to <topic.prefix>.transaction.',
       { default: 'false' },
     ),
     field(

@@ -209,7 +209,7 @@ export const configDef: readonly ConfigField[] = [
     'provide.transaction.metadata',
     'boolean',
     'Events',
-    'Add the transaction block (id, total_order, data_collection_order) to every event.',
+    'Add the transaction block (id, total_order, data_collection_order) to every event, and write BEGIN and END records (with event counts per table) to <topic.prefix>.transaction.',
     { default: 'false' },
   ),
   field(

@@ -30,6 +30,7 @@ async function newSink(
   registryUrl: string,
   connector: string,
   cleanupPolicy: 'compact' | 'delete' = 'compact',
+  transactionTopic: string | null = null,
 ) {
   const offsetsTopic = uniqueName('offsets')
   createdTopics.push(offsetsTopic)
@@ -54,6 +55,7 @@ async function newSink(
     toRecords: (event) => buildChangeRecords(event),
     encoder: new AvroRecordEncoder(new ConfluentRegistryClient({ url: registryUrl })),
     exactlyOnce: false,
+    transactionTopic,
   })
   return { sink, producer, offsetsTopic }
 }
@@ -159,6 +161,71 @@ for (const registryKind of ['embedded', 'apicurio'] as const) {
       // The position was stored only after the records were written.
       const stored = await readUntil([offsetsTopic], (r) => r.length >= 1)
       assert.deepEqual(JSON.parse(stored[0]?.value?.toString() ?? 'null'), { lsn: '6' })
+    })
+
+    it('with provide.transaction.metadata, writes BEGIN before a transaction and END with its counts at its commit', async () => {
+      const topic = uniqueName('shop.public.customers')
+      const transactionTopic = uniqueName('shop.transaction')
+      createdTopics.push(topic, transactionTopic)
+      const table = customersTable(topic)
+      const { sink, producer } = await newSink(
+        registryUrl,
+        uniqueName('sink'),
+        'compact',
+        transactionTopic,
+      )
+      const inTransaction = (
+        event: ReturnType<typeof rowEvent>,
+        id: string,
+        order: bigint,
+      ): ReturnType<typeof rowEvent> => ({
+        ...event,
+        transaction: { id, totalOrder: order, dataCollectionOrder: order },
+      })
+      try {
+        // A snapshot event has no transaction block and no boundaries.
+        await sink.emit(rowEvent(table, 'r', null, row(1, 'Ada'), 1n))
+        await sink.commit({ lsn: '1' })
+        await sink.emit(inTransaction(rowEvent(table, 'c', null, row(2, 'Bo'), 2n), '700', 1n))
+        await sink.emit(
+          inTransaction(rowEvent(table, 'u', row(2, 'Bo'), row(2, 'Bob'), 3n), '700', 2n),
+        )
+        // Not awaited: a commit followed at once by the next transaction keeps its END first.
+        const first = sink.commit({ lsn: '3' })
+        await sink.emit(inTransaction(rowEvent(table, 'd', row(2, 'Bob'), null, 4n), '701', 1n))
+        await sink.commit({ lsn: '4' })
+        await first
+        // A heartbeat commit outside any transaction writes no END.
+        await sink.commit({ lsn: '5' })
+      } finally {
+        await sink.close()
+        await producer.close()
+      }
+      const records = await readUntil([transactionTopic], (r) => r.length >= 4)
+      const decoded = await decodeAll(registryUrl, records)
+      const summary = decoded.map((d) => {
+        const value = d.value as {
+          status: string
+          id: string
+          event_count: bigint | null
+          data_collections: Array<{ data_collection: string; event_count: bigint }> | null
+          ts_ms: bigint
+        }
+        return {
+          key: (d.key as { id: string }).id,
+          status: value.status,
+          id: value.id,
+          count: value.event_count,
+          collections: value.data_collections?.map((c) => [c.data_collection, c.event_count]),
+        }
+      })
+      const collection = `${table.id.schema}.${table.id.table}`
+      assert.deepEqual(summary, [
+        { key: '700', status: 'BEGIN', id: '700', count: null, collections: undefined },
+        { key: '700', status: 'END', id: '700', count: 2n, collections: [[collection, 2n]] },
+        { key: '701', status: 'BEGIN', id: '701', count: null, collections: undefined },
+        { key: '701', status: 'END', id: '701', count: 1n, collections: [[collection, 1n]] },
+      ])
     })
 
     it('keeps int64 and decimals exact, readable by avsc with an evolved reader schema', async () => {
