@@ -62,4 +62,56 @@ export interface LogicalMessageEvent extends EventBase {
   content: Uint8Array
 }
 
-export type ChangeEvent = RowChangeEvent | TruncateEvent | LogicalMessageEvent
+/** One column of a table as the schema change topic describes it (io.debezium.connector.schema.Column). */
+export interface SchemaChangeColumn {
+  name: string
+  /** java.sql.Types code, as Debezium's DDL parser registers the type. */
+  jdbcType: number
+  nativeType: number | null
+  typeName: string
+  typeExpression: string | null
+  charsetName: string | null
+  length: number | null
+  scale: number | null
+  /** 1-based. */
+  position: number
+  optional: boolean | null
+  autoIncremented: boolean | null
+  generated: boolean | null
+  comment: string | null
+  defaultValueExpression: string | null
+  enumValues: readonly string[] | null
+}
+
+/** One table a DDL statement touched, with its structure afterwards (none for DROP). */
+export interface TableChangeDescription {
+  type: 'CREATE' | 'ALTER' | 'DROP'
+  /** Debezium's quoted id, e.g. `"shop"."orders"`. */
+  id: string
+  table: {
+    defaultCharsetName: string | null
+    primaryKeyColumnNames: readonly string[]
+    columns: readonly SchemaChangeColumn[]
+    comment: string | null
+  }
+}
+
+/**
+ * A DDL statement on captured tables, for the schema change topic (`<topic.prefix>`) that
+ * Debezium's MySQL-family connectors write. Its `op` is null: it is not a row change, and
+ * `skipped.operations` does not apply to it.
+ */
+export interface SchemaChangeEvent extends EventBase {
+  kind: 'schemaChange'
+  op: null
+  /** The schema change topic. */
+  topic: string
+  /** Prefix of the key and value schema names, e.g. `io.debezium.connector.mysql`. */
+  namespace: string
+  databaseName: string
+  schemaName: string | null
+  ddl: string
+  tableChanges: readonly TableChangeDescription[]
+}
+
+export type ChangeEvent = RowChangeEvent | TruncateEvent | LogicalMessageEvent | SchemaChangeEvent

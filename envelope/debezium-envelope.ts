@@ -7,6 +7,7 @@ import { connectValuesEqual } from './connect-values.ts'
 import { commonFields } from './envelope-fields.ts'
 import { envelopeSchemaFor, keySchemaFor, valueSchemaFor } from './envelope-schemas.ts'
 import { messageRecord } from './message-envelope.ts'
+import { schemaChangeRecord } from './schema-change-envelope.ts'
 import { validateValue } from './validate-value.ts'
 
 /**
@@ -36,6 +37,8 @@ export function buildChangeRecords(
       return [truncateRecord(event)]
     case 'message':
       return [messageRecord(event)]
+    case 'schemaChange':
+      return [schemaChangeRecord(event)]
   }
 }
 

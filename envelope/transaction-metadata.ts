@@ -97,6 +97,7 @@ function boundaryRecord(
 /** The data collection name Debezium counts an event under. */
 export function dataCollectionOf(event: ChangeEvent): string {
   if (event.kind === 'message') return 'LOGICAL_DECODING_MESSAGE'
+  if (event.kind === 'schemaChange') return event.databaseName
   const { database, schema, table } = event.table.id
   return schema === '' ? `${database}.${table}` : `${schema}.${table}`
 }

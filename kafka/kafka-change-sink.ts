@@ -140,7 +140,8 @@ export class KafkaChangeSink implements ChangeSink {
   }
 
   #route(event: ChangeEvent): RoutedRecord[] {
-    const kind: TopicKind = event.kind === 'message' ? 'events' : 'changes'
+    // Messages and schema changes are a history, not keyed state: compaction would drop it.
+    const kind: TopicKind = event.kind === 'row' || event.kind === 'truncate' ? 'changes' : 'events'
     const records = this.#options.toRecords(event).map((record) => ({ record, kind }))
     // A skipped event (skipped.operations) is not counted in its transaction either.
     if (records.length === 0 || this.#transactions === null) return records

@@ -1,3 +1,4 @@
+import avro, { type Type } from 'avsc'
 import { errorMessage } from '../common/errors.ts'
 import type { AvroSchema } from './avro-schema.ts'
 
@@ -71,18 +72,63 @@ export function checkCompatibility(
 
 /** avsc's resolver is Avro's schema resolution; undefined means the reader can read. */
 function cannotRead(reader: AvroSchema, writer: AvroSchema): string | undefined {
+  return resolutionProblem(reader.type, writer.type)
+}
+
+function resolutionProblem(reader: Type, writer: Type): string | undefined {
   try {
     // Java Avro matches named types by their unqualified names; so must we.
-    reader.type.createResolver(writer.type, { ignoreNamespaces: true })
+    reader.createResolver(writer, { ignoreNamespaces: true })
     return undefined
   } catch (error) {
-    return explain(errorMessage(error))
+    return explain(errorMessage(error), reader, writer)
   }
 }
 
-/** avsc reports a named-type mismatch as `cannot read "a.E" as "a.E"`; say what differs. */
-function explain(message: string): string {
+/**
+ * avsc reports a failed match inside a union only as `cannot read "a.R" as [...]`, and a
+ * named-type mismatch as `cannot read "a.E" as "a.E"`; say what actually differs, since
+ * "add a default to the new column" is what a user needs to read.
+ */
+function explain(message: string, reader: Type, writer: Type): string {
+  const inUnion = /^cannot read "([^"]+)" as \[/.exec(message)
+  if (inUnion?.[1] !== undefined) {
+    const name = inUnion[1]
+    const readerNamed = namedTypes(reader).get(unqualified(name))
+    const writerNamed = namedTypes(writer).get(unqualified(name))
+    if (readerNamed !== undefined && writerNamed !== undefined) {
+      const inner = resolutionProblem(readerNamed, writerNamed)
+      if (inner !== undefined) return `${name}: ${inner}`
+    }
+    return message
+  }
   const same = /^cannot read "([^"]+)" as "\1"$/.exec(message)
   if (same === null) return message
   return `${message} (the reader's ${same[1]} lacks an enum symbol the writer has, and no enum default, or its fixed size differs)`
+}
+
+function unqualified(name: string): string {
+  return name.slice(name.lastIndexOf('.') + 1)
+}
+
+/** Every named type (record, enum, fixed) reachable from `type`, by unqualified name. */
+function namedTypes(type: Type, found = new Map<string, Type>()): Map<string, Type> {
+  if (type.name !== undefined) {
+    const key = unqualified(type.name)
+    if (found.has(key)) return found
+    found.set(key, type)
+  }
+  if (type instanceof avro.types.RecordType) {
+    for (const field of type.fields) namedTypes(field.type, found)
+  } else if (
+    type instanceof avro.types.UnwrappedUnionType ||
+    type instanceof avro.types.WrappedUnionType
+  ) {
+    for (const branch of type.types) namedTypes(branch, found)
+  } else if (type instanceof avro.types.ArrayType) {
+    namedTypes(type.itemsType, found)
+  } else if (type instanceof avro.types.MapType) {
+    namedTypes(type.valuesType as Type, found)
+  }
+  return found
 }

@@ -51,7 +51,7 @@ export function sinkFactory(
       producer,
       topics,
       toRecords: (event) => {
-        if (settings.skippedOperations.has(event.op)) return []
+        if (event.kind !== 'schemaChange' && settings.skippedOperations.has(event.op)) return []
         const records = buildChangeRecords(event, { tombstonesOnDelete })
         for (const record of records) {
           if (!seenTopics.has(record.topic)) {

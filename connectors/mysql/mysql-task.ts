@@ -8,7 +8,7 @@ import { MysqlGtidSet } from './gtid.ts'
 import { isCdcError } from '../../common/errors.ts'
 import { classifyMysqlError, isDriverError } from './mysql-errors.ts'
 import { decodePosition, encodePosition, isRetained, type MysqlPosition } from './position.ts'
-import type { SchemaChangeEvent } from './schema-change.ts'
+import { toEnvelopeSchemaChange, type SchemaChangeEvent } from './schema-change.ts'
 import { SchemaTracker } from './schema-tracker.ts'
 import {
   mariadbGtidPositionAt,
@@ -35,8 +35,8 @@ export interface MysqlTaskOptions {
   /**
    * Receives schema change events (DDL on captured tables, and each captured table's
    * CREATE TABLE during a snapshot) in stream order, before the position after them is
-   * committed; publish them with schemaChangeRecord() to `<topic.prefix>`. Without it
-   * (or with include.schema.changes=false) schema changes are tracked but not published.
+   * committed. By default they go through the sink to `<topic.prefix>`, like Debezium's
+   * schema change topic; with include.schema.changes=false they are tracked, not published.
    */
   onSchemaChange?: (event: SchemaChangeEvent) => Promise<void>
 }
@@ -71,7 +71,10 @@ export class MysqlTask implements ConnectorTask {
     this.#config = config
     this.#context = context
     this.#version = version
-    this.#onSchemaChange = config.includeSchemaChanges ? options.onSchemaChange : undefined
+    this.#onSchemaChange = config.includeSchemaChanges
+      ? (options.onSchemaChange ??
+        ((event) => this.#context.sink.emit(toEnvelopeSchemaChange(event))))
+      : undefined
   }
 
   get #replicaName(): string {

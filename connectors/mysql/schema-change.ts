@@ -1,13 +1,18 @@
-import type { SourceBlock } from '../../envelope/change-event.ts'
+import type {
+  SchemaChangeEvent as EnvelopeSchemaChange,
+  SchemaChangeColumn,
+  SourceBlock,
+  TableChangeDescription,
+} from '../../envelope/change-event.ts'
 import type { ChangeRecord } from '../../envelope/change-record.ts'
-import type { StructSchema, StructValue } from '../../envelope/connect-schema.ts'
+import { schemaChangeRecord as envelopeSchemaChangeRecord } from '../../envelope/schema-change-envelope.ts'
 import type { Flavor } from './config-def.ts'
 import type { ColumnDef, TableDef } from './table-def.ts'
 
 /**
- * Schema change events on the `<topic.prefix>` topic, shaped like Debezium's
- * SchemaChangeKey/SchemaChangeValue (SchemaFactory and ConnectTableChangeSerializer): the
- * DDL text and, for each captured table it touched, the table's structure afterwards.
+ * Schema changes as the MySQL connector sees them (a DDL statement and the table
+ * definitions it left), and their translation into the envelope's schema change event:
+ * Debezium's java.sql.Types codes and type names for MySQL columns.
  */
 
 export type TableChangeType = 'CREATE' | 'ALTER' | 'DROP'
@@ -28,91 +33,6 @@ export interface SchemaChangeEvent {
   databaseName: string
   ddl: string
   tableChanges: readonly TableChange[]
-}
-
-const optionalString = { type: 'string', optional: true } as const
-const optionalInt32 = { type: 'int32', optional: true } as const
-const optionalBoolean = { type: 'boolean', optional: true } as const
-const stringArray = {
-  type: 'array',
-  optional: true,
-  items: { type: 'string', optional: false },
-} as const
-
-const columnSchema: StructSchema = {
-  type: 'struct',
-  optional: false,
-  name: 'io.debezium.connector.schema.Column',
-  version: 1,
-  fields: [
-    { name: 'name', schema: { type: 'string', optional: false } },
-    { name: 'jdbcType', schema: { type: 'int32', optional: false } },
-    { name: 'nativeType', schema: optionalInt32 },
-    { name: 'typeName', schema: { type: 'string', optional: false } },
-    { name: 'typeExpression', schema: optionalString },
-    { name: 'charsetName', schema: optionalString },
-    { name: 'length', schema: optionalInt32 },
-    { name: 'scale', schema: optionalInt32 },
-    { name: 'position', schema: { type: 'int32', optional: false } },
-    { name: 'optional', schema: optionalBoolean },
-    { name: 'autoIncremented', schema: optionalBoolean },
-    { name: 'generated', schema: optionalBoolean },
-    { name: 'comment', schema: optionalString },
-    { name: 'defaultValueExpression', schema: optionalString },
-    { name: 'enumValues', schema: stringArray },
-  ],
-}
-
-const tableSchema: StructSchema = {
-  type: 'struct',
-  optional: true,
-  name: 'io.debezium.connector.schema.Table',
-  version: 1,
-  fields: [
-    { name: 'defaultCharsetName', schema: optionalString },
-    { name: 'primaryKeyColumnNames', schema: stringArray },
-    { name: 'columns', schema: { type: 'array', optional: false, items: columnSchema } },
-    { name: 'comment', schema: optionalString },
-  ],
-}
-
-const changeSchema: StructSchema = {
-  type: 'struct',
-  optional: false,
-  name: 'io.debezium.connector.schema.Change',
-  version: 1,
-  fields: [
-    { name: 'type', schema: { type: 'string', optional: false } },
-    { name: 'id', schema: { type: 'string', optional: false } },
-    { name: 'table', schema: tableSchema },
-  ],
-}
-
-export function schemaChangeKeySchema(flavor: Flavor): StructSchema {
-  return {
-    type: 'struct',
-    optional: false,
-    name: `io.debezium.connector.${flavor}.SchemaChangeKey`,
-    version: 1,
-    fields: [{ name: 'databaseName', schema: { type: 'string', optional: false } }],
-  }
-}
-
-export function schemaChangeValueSchema(flavor: Flavor, source: StructSchema): StructSchema {
-  return {
-    type: 'struct',
-    optional: false,
-    name: `io.debezium.connector.${flavor}.SchemaChangeValue`,
-    version: 1,
-    fields: [
-      { name: 'source', schema: source },
-      { name: 'ts_ms', schema: { type: 'int64', optional: false } },
-      { name: 'databaseName', schema: optionalString },
-      { name: 'schemaName', schema: optionalString },
-      { name: 'ddl', schema: optionalString },
-      { name: 'tableChanges', schema: { type: 'array', optional: false, items: changeSchema } },
-    ],
-  }
 }
 
 /** java.sql.Types of each type as Debezium's MySQL DDL parser registers it. */
@@ -159,7 +79,7 @@ function lengthOf(column: ColumnDef): number | null {
   return column.length !== null && column.length <= 2 ** 31 - 1 ? column.length : null
 }
 
-function columnValue(column: ColumnDef): StructValue {
+function columnDescription(column: ColumnDef): SchemaChangeColumn {
   const typeName = column.dataType.toUpperCase() + (column.unsigned ? ' UNSIGNED' : '')
   return {
     name: column.name,
@@ -180,7 +100,7 @@ function columnValue(column: ColumnDef): StructValue {
   }
 }
 
-function changeValue(change: TableChange): StructValue {
+function changeDescription(change: TableChange): TableChangeDescription {
   const { def } = change
   return {
     type: change.type,
@@ -188,30 +108,29 @@ function changeValue(change: TableChange): StructValue {
     table: {
       defaultCharsetName: def.defaultCharset,
       primaryKeyColumnNames: [...def.primaryKey],
-      columns: def.columns.map(columnValue),
+      columns: def.columns.map(columnDescription),
       comment: null,
     },
   }
 }
 
+/** The change as the envelope publishes it on the `<topic.prefix>` topic. */
+export function toEnvelopeSchemaChange(event: SchemaChangeEvent): EnvelopeSchemaChange {
+  return {
+    kind: 'schemaChange',
+    op: null,
+    topic: event.topic,
+    namespace: `io.debezium.connector.${event.flavor}`,
+    source: event.source,
+    tsMs: event.tsMs,
+    databaseName: event.databaseName,
+    schemaName: null,
+    ddl: event.ddl,
+    tableChanges: event.tableChanges.map(changeDescription),
+  }
+}
+
 /** The schema change record for the `<topic.prefix>` topic, keyed by database. */
 export function schemaChangeRecord(event: SchemaChangeEvent): ChangeRecord {
-  return {
-    topic: event.topic,
-    key: {
-      schema: schemaChangeKeySchema(event.flavor),
-      value: { databaseName: event.databaseName },
-    },
-    value: {
-      schema: schemaChangeValueSchema(event.flavor, event.source.schema),
-      value: {
-        source: event.source.value,
-        ts_ms: BigInt(event.tsMs),
-        databaseName: event.databaseName,
-        schemaName: null,
-        ddl: event.ddl,
-        tableChanges: event.tableChanges.map(changeValue),
-      },
-    },
-  }
+  return envelopeSchemaChangeRecord(toEnvelopeSchemaChange(event))
 }

@@ -1,4 +1,5 @@
 import { CdcError } from '../../../common/errors.ts'
+import { withColumnDefault } from './column-default.ts'
 import type { ColumnMapping, MappingInput, MappingOptions } from './mapping.ts'
 import { bitMapping, decimalMapping, floatMapping, integerMapping, yearMapping } from './numeric.ts'
 import {
@@ -80,5 +81,5 @@ export function mapColumn(def: ColumnDef, options: MappingOptions, label: string
       `${label} has type ${def.columnType}, which has no mapping; exclude it with column.exclude.list`,
     )
   }
-  return mapper({ def, options, label })
+  return withColumnDefault(mapper({ def, options, label }), def.defaultExpression)
 }

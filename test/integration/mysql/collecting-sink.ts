@@ -5,7 +5,7 @@ import type {
   TableSnapshotProgress,
 } from '../../../connectors/plugin.ts'
 import type { ChangeSink, Position } from '../../../connectors/ports.ts'
-import type { ChangeEvent } from '../../../envelope/change-event.ts'
+import type { ChangeEvent, SchemaChangeEvent } from '../../../envelope/change-event.ts'
 
 /**
  * A test-only ChangeSink that keeps events in memory. Commits resolve at once; `pauseEmits`
@@ -13,6 +13,7 @@ import type { ChangeEvent } from '../../../envelope/change-event.ts'
  */
 export class CollectingSink implements ChangeSink {
   readonly events: ChangeEvent[] = []
+  readonly schemaChanges: SchemaChangeEvent[] = []
   readonly commits: Position[] = []
   /** Events emitted before the last commit: what a restart must not replay. */
   committedEvents = 0
@@ -35,6 +36,11 @@ export class CollectingSink implements ChangeSink {
   }
 
   async emit(event: ChangeEvent): Promise<void> {
+    // Schema changes are kept apart, so tests count and index row events alone.
+    if (event.kind === 'schemaChange') {
+      this.schemaChanges.push(event)
+      return
+    }
     this.events.push(event)
     const pause = this.#pause
     if (pause !== null && this.events.length > pause.at) await pause.gate

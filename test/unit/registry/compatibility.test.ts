@@ -94,6 +94,31 @@ describe('registry/compatibility', () => {
     assert.match(result.reasons[0] ?? '', /lacks an enum symbol the writer has/)
   })
 
+  it('says what fails inside a union, as a Debezium envelope nests the row in ["null", Value]', () => {
+    const envelope = (fields: unknown[]) => ({
+      type: 'record',
+      name: 'Envelope',
+      namespace: 'shop.items',
+      fields: [
+        {
+          name: 'after',
+          type: ['null', { type: 'record', name: 'Value', fields }],
+          default: null,
+        },
+      ],
+    })
+    const result = verdict(
+      'BACKWARD',
+      envelope([
+        { name: 'id', type: 'int' },
+        { name: 'label', type: 'string' },
+      ]),
+      envelope([{ name: 'id', type: 'int' }]),
+    )
+    assert.equal(result.compatible, false)
+    assert.match(result.reasons[0] ?? '', /shop\.items\.Value: .*label/)
+  })
+
   it('knows exactly the seven Confluent levels', () => {
     assert.equal(compatibilityLevels.length, 7)
     assert.ok(isCompatibilityLevel('FULL_TRANSITIVE'))
