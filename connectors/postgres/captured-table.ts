@@ -6,6 +6,7 @@ import type { PostgresConfig } from './config.ts'
 import { passes } from './filters.ts'
 import { unchangedToast, type ReplicaIdentity, type TupleValue } from './pgoutput/messages.ts'
 import type { TypeLookup } from './type-mapping/pg-type.ts'
+import { withColumnDefault } from './type-mapping/column-default.ts'
 import { mapType, type ValueMapping } from './type-mapping/type-mapping.ts'
 
 export interface CapturedColumn {
@@ -80,7 +81,10 @@ export function captureTable(
       typeOid: column.typeOid,
       typmod: column.typmod,
       index,
-      mapping: mapType(types, column.typeOid, column.typmod, !column.notNull, config, label),
+      mapping: withColumnDefault(
+        mapType(types, column.typeOid, column.typmod, !column.notNull, config, label),
+        column.defaultExpression ?? null,
+      ),
     })
   })
   const schema: TableSchema = {

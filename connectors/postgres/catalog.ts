@@ -14,6 +14,8 @@ export interface CatalogColumn {
   notNull: boolean
   /** format_type(): `numeric(10,2)`, `character varying(20)`. */
   typeText: string
+  /** pg_get_expr() of the column's default: `'x'::text`, `0`, `now()`; null without one. */
+  defaultExpression?: string | null
 }
 
 export interface CatalogTable extends TableRef {
@@ -62,8 +64,9 @@ export async function describeTables(
                from pg_index i cross join lateral unnest(i.indkey) with ordinality as k(attnum, ord)
                join pg_attribute a on a.attrelid = i.indrelid and a.attnum = k.attnum
               where i.indrelid = c.oid and i.indisprimary)::text as pk,
-            (select json_agg(json_build_array(a.attname, a.atttypid, a.atttypmod, a.attnotnull, format_type(a.atttypid, a.atttypmod)) order by a.attnum)
+            (select json_agg(json_build_array(a.attname, a.atttypid, a.atttypmod, a.attnotnull, format_type(a.atttypid, a.atttypmod), pg_get_expr(d.adbin, d.adrelid)) order by a.attnum)
                from pg_attribute a
+               left join pg_attrdef d on d.adrelid = a.attrelid and d.adnum = a.attnum
               where a.attrelid = c.oid and a.attnum > 0 and not a.attisdropped and a.attgenerated = '')::text as columns
        from pg_class c join pg_namespace n on n.oid = c.relnamespace
       where c.oid = any($1::oid[])
@@ -73,7 +76,7 @@ export async function describeTables(
   return rows.map((row) => {
     // json_build_array writes oid values as strings.
     const columns = JSON.parse(row.columns ?? '[]') as
-      [string, string, number, boolean, string][] | null
+      [string, string, number, boolean, string, string | null][] | null
     const reltuples = Number(row.reltuples)
     return {
       oid: Number(row.oid),
@@ -81,13 +84,16 @@ export async function describeTables(
       name: row.name,
       replicaIdentity: row.replident as ReplicaIdentity,
       primaryKey: row.pk === null ? [] : (JSON.parse(row.pk) as string[]),
-      columns: (columns ?? []).map(([name, typeOid, typmod, notNull, typeText]) => ({
-        name,
-        typeOid: Number(typeOid),
-        typmod,
-        notNull,
-        typeText,
-      })),
+      columns: (columns ?? []).map(
+        ([name, typeOid, typmod, notNull, typeText, defaultExpression]) => ({
+          name,
+          typeOid: Number(typeOid),
+          typmod,
+          notNull,
+          typeText,
+          defaultExpression,
+        }),
+      ),
       estimatedRows: reltuples < 0 ? null : reltuples,
     }
   })

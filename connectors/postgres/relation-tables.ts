@@ -61,6 +61,7 @@ export class RelationTables {
             // A column whose catalog entry changed since this change was written is taken as nullable.
             notNull: sameType && known.notNull,
             typeText: sameType ? known.typeText : `oid ${column.typeOid}`,
+            defaultExpression: sameType ? (known.defaultExpression ?? null) : null,
           }
         }),
       }),

@@ -4,9 +4,8 @@
 // schema change topic `<topic.prefix>` (the DDL and the table structure after it).
 import assert from 'node:assert/strict'
 import { after, describe, it } from 'node:test'
-import { SchemaRegistry, SchemaType } from '@kafkajs/confluent-schema-registry'
-import avsc from 'avsc'
 import { KafkaClient } from '../../../kafka/kafka-client.ts'
+import { decodeValues } from '../../helpers/avro-decode.ts'
 import { testEnv } from '../../helpers/env.ts'
 import { readUntil, type ReadRecord } from '../../helpers/kafka-read.ts'
 import { uniqueName } from '../../helpers/names.ts'
@@ -29,31 +28,8 @@ after(async () => {
   await kafka.close()
 })
 
-// Debezium's longs exceed 2^53: read them as bigint, as a JVM reader would.
-const longType = avsc.types.LongType.__with({
-  fromBuffer: (buffer: Buffer) => buffer.readBigInt64LE(),
-  toBuffer: (value: bigint) => {
-    const buffer = Buffer.alloc(8)
-    buffer.writeBigInt64LE(value)
-    return buffer
-  },
-  fromJSON: BigInt,
-  toJSON: Number,
-  isValid: (value: unknown) => typeof value === 'bigint',
-  compare: (a: bigint, b: bigint) => (a < b ? -1 : a > b ? 1 : 0),
-})
-
 async function decode<T>(service: ServiceProcess, records: readonly ReadRecord[]): Promise<T[]> {
-  const registry = new SchemaRegistry(
-    { host: service.registryUrl },
-    { [SchemaType.AVRO]: { registry: { long: longType } } },
-  )
-  const values: T[] = []
-  // One at a time: two concurrent first uses of one schema would define its name twice.
-  for (const record of records) {
-    if (record.value !== null) values.push((await registry.decode(record.value)) as T)
-  }
-  return values
+  return decodeValues<T>(service.registryUrl, records)
 }
 
 async function streaming(service: ServiceProcess, name: string): Promise<void> {
