@@ -32,6 +32,8 @@ export interface ChangeStreamOptions {
 
 interface OpenTransaction {
   xid: number
+  /** Debezium's transaction id, `txId:LSN`: xids wrap around, the commit LSN does not. */
+  id: string
   commitTimeUs: bigint
   totalOrder: bigint
   perTable: Map<string, bigint>
@@ -83,6 +85,7 @@ export class ChangeStream {
       case 'begin':
         this.#transaction = {
           xid: message.xid,
+          id: `${String(message.xid)}:${String(message.finalLsn)}`,
           commitTimeUs: message.commitTimeUs,
           totalOrder: 0n,
           perTable: new Map(),
@@ -214,7 +217,7 @@ export class ChangeStream {
       source,
       tsMs: Date.now(),
       transaction: {
-        id: String(transaction.xid),
+        id: transaction.id,
         totalOrder: transaction.totalOrder,
         dataCollectionOrder,
       },

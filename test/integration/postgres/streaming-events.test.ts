@@ -114,6 +114,10 @@ describe('postgres connector: streamed events', () => {
     const sequence = JSON.parse(source.sequence as string) as [string, string]
     assert.equal(sequence[1], (source.lsn as bigint).toString())
     assert.ok(events.every((event) => event.source.value.txId === source.txId))
+    // Debezium's `txId:LSN`, the LSN being the transaction's commit record.
+    const id = events[0]?.transaction?.id ?? ''
+    assert.match(id, new RegExp(`^${String(source.txId)}:\\d+$`))
+    assert.ok(BigInt(id.split(':')[1] ?? '0') >= (source.lsn as bigint))
     assert.deepEqual(
       events.map((event) => [
         event.transaction?.id,
@@ -121,9 +125,9 @@ describe('postgres connector: streamed events', () => {
         event.transaction?.dataCollectionOrder,
       ]),
       [
-        [(source.txId as bigint).toString(), 1n, 1n],
-        [(source.txId as bigint).toString(), 2n, 2n],
-        [(source.txId as bigint).toString(), 3n, 1n],
+        [id, 1n, 1n],
+        [id, 2n, 2n],
+        [id, 3n, 1n],
       ],
     )
   })
