@@ -66,6 +66,10 @@ export class ConnectorRunner {
   #behind: number | null = null
   #sink: RunSink | undefined
   #task: ConnectorTask | undefined
+  /** Counts snapshot/streaming phase reports: a run that made one got working. */
+  #workingRuns = 0
+  /** The status shows the retriable failure the runner is retrying after. */
+  #retrying = false
 
   constructor(options: RunnerOptions) {
     this.name = options.name
@@ -104,8 +108,9 @@ export class ConnectorRunner {
 
   async #run(signal: AbortSignal): Promise<void> {
     const { maxRetries = 10, retryBackoffMs = 500, maxRetryBackoffMs = 30_000 } = this.#options
+    this.#options.onState('RUNNING', null)
     for (let attempt = 0; !signal.aborted; attempt++) {
-      this.#options.onState('RUNNING', null)
+      const workedBefore = this.#workingRuns
       let failure: CdcError | undefined
       try {
         await this.#runOnce(signal)
@@ -124,6 +129,9 @@ export class ConnectorRunner {
       this.#errors++
       // A stop requested while the task was failing wins over the failure.
       if (isAborted(signal)) return
+      // The retry budget is for one outage: a run that got working again starts it afresh,
+      // or a connector would fail for good after its tenth database restart.
+      if (this.#workingRuns > workedBefore) attempt = 0
       if (!failure.retriable || attempt >= maxRetries) {
         this.#phase = null
         this.#options.logger.error('connector failed', {
@@ -140,6 +148,9 @@ export class ConnectorRunner {
         attempt: attempt + 1,
         backoffMs: backoff,
       })
+      // Still RUNNING, but the status says why nothing moves until a retry gets through.
+      this.#retrying = true
+      this.#options.onState('RUNNING', failure)
       await delay(backoff, undefined, { signal }).catch(() => undefined)
     }
   }
@@ -170,10 +181,16 @@ export class ConnectorRunner {
   /** Passes an ad-hoc snapshot request to the running task. */
   async requestSnapshot(tables: readonly string[]): Promise<void> {
     const task = this.#task
-    if (task?.requestSnapshot === undefined) {
+    if (task === undefined) {
       throw new CdcError(
         'CDC_API_CONFLICT',
-        `connector ${this.name} is not streaming or does not support ad-hoc snapshots`,
+        `connector ${this.name} is not running right now (it FAILED, or waits to retry after an error; GET /connectors/${this.name}/status says which); ad-hoc snapshots are taken only while it streams`,
+      )
+    }
+    if (task.requestSnapshot === undefined) {
+      throw new CdcError(
+        'CDC_API_CONFLICT',
+        `connector ${this.name} does not support ad-hoc snapshots`,
       )
     }
     await task.requestSnapshot(tables)
@@ -182,7 +199,15 @@ export class ConnectorRunner {
   #monitor(): ConnectorMonitor {
     return {
       phase: (phase) => {
+        // A new snapshot (the initial one again, or an ad-hoc one) shows its own tables only.
+        if (phase === 'snapshot' && this.#phase !== 'snapshot') this.#snapshot.clear()
         this.#phase = phase
+        if (phase !== 'snapshot' && phase !== 'streaming') return
+        this.#workingRuns++
+        if (this.#retrying) {
+          this.#retrying = false
+          this.#options.onState('RUNNING', null)
+        }
       },
       snapshotProgress: (progress) => {
         const now = Date.now()

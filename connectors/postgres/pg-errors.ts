@@ -71,7 +71,7 @@ export function classifyPgError(error: unknown, doing: string): CdcError {
     code.startsWith('08') ||
     retriableStates.has(code) ||
     retriableSocketCodes.has(socketCode) ||
-    /connection terminated|terminating connection|server closed the connection|Client was closed|timeout expired/i.test(
+    /connection terminated|terminating connection|server closed the connection|Client was closed|not queryable|timeout expired/i.test(
       text,
     )
   ) {

@@ -9,6 +9,8 @@ export interface ReadRecord {
   topic: string
   partition: number
   offset: string
+  /** The record's timestamp (ms since the epoch; the producer's create time by default). */
+  timestamp: number
   key: Buffer | null
   value: Buffer | null
   headers: Record<string, string>
@@ -60,6 +62,7 @@ export async function readUntil(
           topic,
           partition,
           offset: message.offset,
+          timestamp: Number(message.timestamp),
           key: message.key,
           value: message.value,
           headers,
@@ -87,4 +90,34 @@ export function jsonPayload(value: Buffer | null): Record<string, unknown> | nul
   return 'payload' in parsed && 'schema' in parsed
     ? (parsed.payload as Record<string, unknown>)
     : parsed
+}
+
+/**
+ * Reads everything `topic` holds at the time of the call (up to each partition's high
+ * watermark), for checks that must see the whole log, repeats included. Meant for topics
+ * written without Kafka transactions: a transaction marker at the end of a partition is
+ * never delivered, so a read_committed reader would wait for it in vain.
+ */
+export async function readAll(topic: string, timeoutMs = 60_000): Promise<ReadRecord[]> {
+  const admin = kafka.admin()
+  await admin.connect()
+  let ends: Map<number, bigint>
+  try {
+    const offsets = await admin.fetchTopicOffsets(topic)
+    ends = new Map(offsets.map((entry) => [entry.partition, BigInt(entry.high)]))
+  } finally {
+    await admin.disconnect()
+  }
+  return readUntil(
+    [topic],
+    (records) => {
+      const reached = new Map<number, bigint>()
+      for (const record of records) {
+        const next = BigInt(record.offset) + 1n
+        if (next > (reached.get(record.partition) ?? 0n)) reached.set(record.partition, next)
+      }
+      return [...ends].every(([partition, high]) => (reached.get(partition) ?? 0n) >= high)
+    },
+    timeoutMs,
+  )
 }

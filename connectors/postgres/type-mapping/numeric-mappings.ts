@@ -5,7 +5,12 @@ import { decimalSchema, decimalValue } from '../../../envelope/value-modes.ts'
 import { numericPrecision } from './pg-type.ts'
 import { primitive, type MappingOptions, type ValueMapping } from './value-mapping.ts'
 
-const specialNumbers = new Set(['NaN', 'Infinity', '-Infinity'])
+/** PostgreSQL's special numeric texts, and the names Debezium's string mode gives them. */
+const specialNumbers: ReadonlyMap<string, string> = new Map([
+  ['NaN', 'NAN'],
+  ['Infinity', 'POSITIVE_INFINITY'],
+  ['-Infinity', 'NEGATIVE_INFINITY'],
+])
 
 const integerText = /^-?\d+$/
 const floatText = /^(?:[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?|NaN|-?Infinity)$/
@@ -69,9 +74,11 @@ export function bool(optional: boolean): ValueMapping {
 
 /**
  * numeric(p,s) and numeric. `precise` keeps the exact value (Decimal at the column scale,
- * or VariableScaleDecimal with trailing zeros stripped as Debezium does); NaN and ±Infinity
- * have no exact form: like Debezium, a fixed-scale column fails with a message naming the
- * modes that can carry them, and an unconstrained optional column gives null.
+ * or VariableScaleDecimal with trailing zeros stripped as Debezium does). NaN and ±Infinity
+ * have no exact form: as Debezium (whose default event.converting.failure.handling.mode=warn
+ * leaves a value it cannot convert null), a nullable column gets null and a NOT NULL one
+ * fails naming the modes that can carry them; `string` writes Debezium's names for them
+ * (NAN, POSITIVE_INFINITY, NEGATIVE_INFINITY), `double` the doubles.
  */
 export function numeric(
   typmod: number,
@@ -86,10 +93,11 @@ export function numeric(
   return {
     schema,
     convert(text) {
-      if (specialNumbers.has(text)) {
+      const special = specialNumbers.get(text)
+      if (special !== undefined) {
         if (mode === 'double') return Number(text)
-        if (mode === 'string') return text
-        if (variable && optional) return null
+        if (mode === 'string') return special
+        if (optional) return null
         throw new CdcError(
           'CDC_ENVELOPE_INVALID_VALUE',
           `column ${column} holds ${text}, which decimal.handling.mode=precise cannot represent; set decimal.handling.mode=string or double`,

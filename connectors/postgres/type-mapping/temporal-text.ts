@@ -156,9 +156,13 @@ export function zonedTimeText(nanosOfDay: bigint): string {
 const intervalForm =
   /^P(?:(-?\d+)Y)?(?:(-?\d+)M)?(?:(-?\d+)D)?(?:T(?:(-?\d+)H)?(?:(-?\d+)M)?(?:(-?\d+(?:\.\d+)?)S)?)?$/
 
+const int64Max = (1n << 63n) - 1n
+const int64Min = -(1n << 63n)
+
 /**
  * Debezium's MicroDuration of an iso_8601 interval: the same double arithmetic as its
- * `MicroDuration.durationMicros` (months as 365.25/12 days), truncated like Java's (long).
+ * `MicroDuration.durationMicros` (months as 365.25/12 days), truncated like Java's (long),
+ * which also saturates: intervals beyond ±292271 years give Long.MAX/MIN_VALUE.
  */
 export function intervalMicros(text: string): bigint {
   const match = intervalForm.exec(text)
@@ -167,5 +171,6 @@ export function intervalMicros(text: string): bigint {
   const daysPerMonth = 365.25 / 12
   const days = (part(1) * 12 + part(2)) * daysPerMonth + part(3)
   const seconds = ((days * 24 + part(4)) * 60 + part(5)) * 60 + part(6)
-  return BigInt(Math.trunc(seconds * 1e6))
+  const micros = BigInt(Math.trunc(seconds * 1e6))
+  return micros > int64Max ? int64Max : micros < int64Min ? int64Min : micros
 }

@@ -2,6 +2,7 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
 import { uniqueName } from '../../helpers/names.ts'
+import { waitFor } from '../../helpers/wait-for.ts'
 import { ConnectorRun } from './connector-run.ts'
 import { PgScope } from './pg-fixture.ts'
 
@@ -100,7 +101,11 @@ describe('postgres connector: setup checks', () => {
     const holder = new ConnectorRun(scope.name, scope.config({ 'snapshot.mode': 'no_data' }), null)
     try {
       await holder.streaming()
-      const row = await scope.slotRow()
+      // The phase is reported just before START_REPLICATION: wait for the walsender.
+      const row = await waitFor('the holder to stream from the slot', async () => {
+        const slot = await scope.slotRow()
+        return slot?.active_pid == null ? undefined : slot
+      })
       const second = new ConnectorRun(
         `${scope.name}_2`,
         scope.config({ 'snapshot.mode': 'no_data' }),
@@ -109,10 +114,7 @@ describe('postgres connector: setup checks', () => {
       const error = await failure(second)
       assert.equal(error.code, 'CDC_PG_SLOT_IN_USE')
       assert.equal(error.retriable, true)
-      assert.match(
-        error.message,
-        new RegExp(`pg_terminate_backend\\(${String(row?.active_pid)}\\)`),
-      )
+      assert.match(error.message, new RegExp(`pg_terminate_backend\\(${String(row.active_pid)}\\)`))
     } finally {
       await holder.stop()
     }

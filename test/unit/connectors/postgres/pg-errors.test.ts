@@ -12,6 +12,8 @@ describe('connectors/postgres/pg-errors', () => {
       serverError('08006', 'connection failure'),
       serverError('ECONNREFUSED', 'connect ECONNREFUSED 127.0.0.1:5432'),
       new Error('Connection terminated unexpectedly'),
+      // pg's answer to a query on a client whose connection already broke.
+      new Error('Client has encountered a connection error and is not queryable'),
     ]) {
       const classified = classifyPgError(error, 'testing')
       assert.equal(classified.code, 'CDC_PG_CONNECTION', error.message)
