@@ -1,3 +1,4 @@
+import { setTimeout as delay } from 'node:timers/promises'
 import {
   Admin,
   ConfigResourceTypes,
@@ -22,6 +23,9 @@ export interface TopicDescription {
   configs: Readonly<Record<string, string>>
 }
 
+/** How long a created topic may take to show in the brokers' metadata. */
+const topicVisibleTimeoutMs = 15_000
+
 /** Topic administration in the project's own terms. */
 export class KafkaAdmin {
   readonly #admin: Admin
@@ -40,11 +44,32 @@ export class KafkaAdmin {
         replicas: spec.replicationFactor,
         configs: Object.entries(spec.configs ?? {}).map(([name, value]) => ({ name, value })),
       })
-      return true
     } catch (error) {
       // Another instance may have created it between our check and our request.
       if (await this.exists(spec.name)) return false
       throw toCdcError(error, 'CDC_KAFKA_TOPIC_CONFIG', `creating topic ${spec.name}`)
+    }
+    await this.#awaitMetadata(spec.name)
+    return true
+  }
+
+  // CreateTopics answers before the new topic is in the metadata the brokers serve, and a
+  // describe or produce right after it fails with UNKNOWN_TOPIC_OR_PARTITION.
+  async #awaitMetadata(topic: string): Promise<void> {
+    const deadline = Date.now() + topicVisibleTimeoutMs
+    for (;;) {
+      const metadata = await this.#admin
+        .metadata({ topics: [topic], forceUpdate: true })
+        .catch(() => null)
+      if (metadata?.topics.get(topic)?.partitionsCount !== undefined) return
+      if (Date.now() > deadline) {
+        throw new CdcError(
+          'CDC_KAFKA_TOPIC_CONFIG',
+          `topic ${topic} was created but its metadata did not appear within ${String(topicVisibleTimeoutMs)} ms; check the brokers' health`,
+          { retriable: true },
+        )
+      }
+      await delay(100)
     }
   }
 
