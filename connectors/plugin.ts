@@ -98,6 +98,12 @@ export interface ConnectorPlugin {
   type: 'source'
   version: string
   configDef: readonly ConfigField[]
+  /**
+   * Run on every service instance instead of only the one owning the connector's slot:
+   * for plugins that share their work between instances themselves (the stream-table join
+   * does, through its own consumer group).
+   */
+  runsOnEveryInstance?: boolean
   /** Checks a config without side effects; an empty list means valid. */
   validate(config: ConnectorConfig): ConfigIssue[]
   /** Builds a task for a validated config; does no I/O until `run`. */

@@ -69,6 +69,8 @@ export class Worker implements ConnectService {
   readonly #offsets: OffsetStore
   readonly #membership: GroupMembership
   readonly #runners = new Map<string, ConnectorRunner>()
+  /** The config each runner started with: a changed config restarts it, as in Kafka Connect. */
+  readonly #startedWith = new WeakMap<ConnectorRunner, ConfigMap>()
   #slots: ReadonlySet<number> = new Set()
   #reconciling: Promise<void> = Promise.resolve()
   #clusterId = ''
@@ -299,7 +301,13 @@ export class Worker implements ConnectService {
   }
 
   async snapshot(name: string, tables: readonly string[]): Promise<void> {
-    await this.#existing(name)
+    const stored = await this.#existing(name)
+    if (stored.target !== 'STARTED') {
+      throw new CdcError(
+        'CDC_API_CONFLICT',
+        `connector ${name} is ${stored.target}; ad-hoc snapshots are taken only while it streams: PUT /connectors/${name}/resume first`,
+      )
+    }
     const local = this.#runners.get(name)
     if (local !== undefined) {
       // Running here: ask the task directly, so a connector that cannot take ad-hoc
@@ -348,7 +356,9 @@ export class Worker implements ConnectService {
           this.#runners.delete(name)
           return
         }
-        await runner?.requestSnapshot(request.tables).catch((error: unknown) => {
+        // Not awaited: a request is recorded only at the next transaction boundary, and
+        // reconciling (stops, pauses) must not wait for that.
+        void runner?.requestSnapshot(request.tables).catch((error: unknown) => {
           this.#options.logger.warn('ad-hoc snapshot request failed', {
             connector: name,
             error: String(error),
@@ -372,7 +382,9 @@ export class Worker implements ConnectService {
     const names = new Set(this.#configs.names())
     for (const [name, runner] of this.#runners) {
       const stored = this.#configs.get(name)
-      if (!names.has(name) || !this.#owns(name) || stored?.target !== 'STARTED') {
+      const reconfigured =
+        stored !== undefined && !sameConfig(this.#startedWith.get(runner), stored.config)
+      if (!names.has(name) || !this.#owns(name) || stored?.target !== 'STARTED' || reconfigured) {
         await runner.stop()
         this.#runners.delete(name)
         if (stored !== undefined && this.#owns(name))
@@ -436,6 +448,7 @@ export class Worker implements ConnectService {
       },
     })
     this.#runners.set(name, runner)
+    this.#startedWith.set(runner, storedConfig)
     logger.info('starting connector', { connector: name, class: plugin.className })
     runner.start()
   }
@@ -465,7 +478,14 @@ export class Worker implements ConnectService {
   }
 
   #owns(name: string): boolean {
-    return this.#slots.has(this.#membership.slotOf(name))
+    if (this.#slots.has(this.#membership.slotOf(name))) return true
+    // Plugins that share their work between instances themselves run on every one.
+    const pluginClass = this.#configs.get(name)?.config['connector.class'] ?? ''
+    return this.#options.plugins.some(
+      (p) =>
+        p.runsOnEveryInstance === true &&
+        (p.className === pluginClass || p.aliases.includes(pluginClass)),
+    )
   }
 
   // ---- helpers
@@ -551,6 +571,12 @@ export class Worker implements ConnectService {
   #info(name: string, config: ConfigMap): ConnectorInfo {
     return { name, config, tasks: [{ connector: name, task: 0 }], type: 'source' }
   }
+}
+
+function sameConfig(a: ConfigMap | undefined, b: ConfigMap): boolean {
+  if (a === undefined) return false
+  const keys = Object.keys(a)
+  return keys.length === Object.keys(b).length && keys.every((key) => a[key] === b[key])
 }
 
 function targetToState(target: TargetState): RunState {

@@ -21,12 +21,15 @@ interface SnapshotBody {
 const snapshotBodySchema = {
   type: 'object',
   description:
-    'Debezium\'s execute-snapshot signal fields: "data-collections" (or "tables") lists the tables, e.g. "public.orders". The snapshot is incremental: streaming continues meanwhile.',
+    'Debezium\'s execute-snapshot signal fields: "data-collections" (or "tables") lists captured tables by name, e.g. "public.orders" (PostgreSQL schema.table) or "shop.orders" (MySQL database.table). The snapshot is blocking (Debezium\'s type "blocking", the only one taken here): streaming stops at the next transaction boundary, the tables are read in one transaction as "r" events, and streaming resumes where it stopped, so changes made meanwhile follow as c/u/d.',
   additionalProperties: false,
   properties: {
     'data-collections': tableList,
     tables: tableList,
-    type: { type: 'string', enum: ['incremental', 'INCREMENTAL'] },
+    type: {
+      type: 'string',
+      description: '"blocking" (the default); "incremental" is not supported',
+    },
   },
 } as const
 
@@ -43,6 +46,12 @@ function tablesOf(body: SnapshotBody): string[] {
     throw new CdcError(
       'CDC_API_BAD_REQUEST',
       'The body needs "data-collections" (or "tables"): a non-empty list of tables to snapshot, e.g. {"data-collections": ["public.orders"]}.',
+    )
+  }
+  if (body.type !== undefined && body.type.toLowerCase() !== 'blocking') {
+    throw new CdcError(
+      'CDC_API_BAD_REQUEST',
+      `"type": ${JSON.stringify(body.type)} is not supported: this service takes blocking snapshots only (streaming pauses while the tables are read); omit "type" or send "blocking".`,
     )
   }
   return [...new Set(tables)]
@@ -72,7 +81,9 @@ export function connectorCdcRoutes(
     {
       schema: {
         tags,
-        summary: 'Request an ad-hoc snapshot of some tables',
+        summary: 'Request an ad-hoc (blocking) snapshot of some captured tables',
+        description:
+          "Answers 202 once the request is recorded in the connector's stored position, so it is taken even if the service restarts before it ran (when another instance runs the connector, once it is passed on); 400 CDC_API_BAD_REQUEST naming every table the connector does not capture; 409 CDC_API_CONFLICT when the connector is not streaming (starting, in a snapshot, PAUSED, STOPPED, FAILED) or another ad-hoc snapshot waits.",
         params: nameParamsSchema,
         body: snapshotBodySchema,
         response: { 202: { $ref: 'Message#' }, ...errorResponses },
@@ -83,7 +94,7 @@ export function connectorCdcRoutes(
       const tables = tablesOf(request.body)
       await service.snapshot(name, tables)
       return reply.code(202).send({
-        message: `An ad-hoc snapshot of ${tables.length} table(s) was requested; GET /connectors/{name}/status shows its progress.`,
+        message: `An ad-hoc snapshot of ${tables.length} table(s) was accepted; streaming pauses while they are read. GET /connectors/{name}/status shows its progress.`,
       })
     },
   )

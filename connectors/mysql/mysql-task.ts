@@ -1,14 +1,21 @@
+import { streamWithAdhocSnapshots } from '../adhoc-snapshot-loop.ts'
+import { pendingSnapshotTables } from '../adhoc-snapshot-position.ts'
+import { AdhocSnapshotRequests } from '../adhoc-snapshot-requests.ts'
+import { checkRequestedTables } from '../adhoc-snapshot-tables.ts'
+import { CommitTrackingSink } from '../commit-tracking-sink.ts'
 import type { ConnectorContext, ConnectorTask } from '../plugin.ts'
 import type { Position } from '../ports.ts'
+import { capturedTableNames, takeAdhocSnapshot } from './adhoc-snapshot.ts'
 import { BinlogStream, type DumpStart } from './binlog-stream.ts'
 import { listCapturedTables, readCollations } from './catalog.ts'
 import type { MysqlConfig } from './config.ts'
 import { MysqlSession } from './connection.ts'
 import { MysqlGtidSet } from './gtid.ts'
-import { isCdcError } from '../../common/errors.ts'
+import { errorMessage, isCdcError } from '../../common/errors.ts'
 import { classifyMysqlError, isDriverError } from './mysql-errors.ts'
 import { decodePosition, encodePosition, isRetained, type MysqlPosition } from './position.ts'
 import { toEnvelopeSchemaChange, type SchemaChangeEvent } from './schema-change.ts'
+import { ReopeningSession } from './reopening-session.ts'
 import { SchemaTracker } from './schema-tracker.ts'
 import {
   mariadbGtidPositionAt,
@@ -60,6 +67,8 @@ export class MysqlTask implements ConnectorTask {
   readonly #context: ConnectorContext
   readonly #version: string
   readonly #onSchemaChange: ((event: SchemaChangeEvent) => Promise<void>) | undefined
+  readonly #commits: CommitTrackingSink
+  readonly #snapshots: AdhocSnapshotRequests
   #stream: BinlogStream | null = null
 
   constructor(
@@ -69,7 +78,9 @@ export class MysqlTask implements ConnectorTask {
     options: MysqlTaskOptions = {},
   ) {
     this.#config = config
-    this.#context = context
+    this.#commits = new CommitTrackingSink(context.sink)
+    this.#context = { ...context, sink: this.#commits }
+    this.#snapshots = new AdhocSnapshotRequests(context.name)
     this.#version = version
     this.#onSchemaChange = config.includeSchemaChanges
       ? (options.onSchemaChange ??
@@ -96,12 +107,17 @@ export class MysqlTask implements ConnectorTask {
     const { monitor } = this.#context
     monitor.phase('starting')
     const stored = from === null ? null : decodePosition(from)
+    this.#commits.reset(from)
     const admin = await MysqlSession.open(this.#config.connection, 'setup checks')
+    // Schema reads at DDL may come hours after the last use of the session (wait_timeout).
+    const schemaReads = new ReopeningSession(admin, () =>
+      MysqlSession.open(this.#config.connection, 'schema reads'),
+    )
     try {
       const info = await readServerInfo(admin)
       const names = await this.#check(admin, info)
       const schemas = new SchemaTracker({
-        session: admin,
+        session: schemaReads,
         filters: this.#config,
         capture: this.#config,
         collations: await readCollations(admin),
@@ -144,7 +160,9 @@ export class MysqlTask implements ConnectorTask {
           const failure = classifyMysqlError(error, 'starting the binlog dump')
           if (failure.code !== 'CDC_MYSQL_POSITION_UNAVAILABLE') throw failure
           if (plan.kind !== 'stream' || !plan.resnapshot) {
-            throw positionUnavailable(start, failure.message, failure)
+            // The server's own words: the classified message's advice would say it twice.
+            const why = failure.cause === undefined ? failure.message : errorMessage(failure.cause)
+            throw positionUnavailable(start, `the server says: ${why}`, failure)
           }
           this.#context.logger.warn(
             'the stored position is gone from the binlog; taking a new snapshot (snapshot.mode=when_needed)',
@@ -154,17 +172,54 @@ export class MysqlTask implements ConnectorTask {
         }
         break
       }
-      await streamChanges({
-        config: this.#config,
-        context: this.#context,
-        stream: this.#stream,
-        mariadb: info.mariadb,
-        schemas,
-        start,
-        version: this.#version,
+      await streamWithAdhocSnapshots({
+        requests: this.#snapshots,
+        sink: this.#commits,
+        monitor,
         signal,
-        silenceTimeoutMs: this.#heartbeatMs() * 3 + 10_000,
-        ...(this.#onSchemaChange === undefined ? {} : { onSchemaChange: this.#onSchemaChange }),
+        from: encodePosition(start),
+        pending:
+          plan.kind === 'stream'
+            ? pendingSnapshotTables(from, 'CDC_MYSQL_POSITION_UNAVAILABLE')
+            : null,
+        stream: async (at) => {
+          const position = decodePosition(at)
+          const stream = this.#stream ?? (await this.#openDump(info, position))
+          this.#stream = stream
+          try {
+            await streamChanges({
+              config: this.#config,
+              context: this.#context,
+              stream,
+              mariadb: info.mariadb,
+              schemas,
+              start: position,
+              version: this.#version,
+              signal,
+              silenceTimeoutMs: this.#heartbeatMs() * 3 + 10_000,
+              snapshots: this.#snapshots,
+              ...(this.#onSchemaChange === undefined
+                ? {}
+                : { onSchemaChange: this.#onSchemaChange }),
+            })
+          } finally {
+            this.#stream = null
+          }
+        },
+        snapshot: (tables, at) => {
+          // Re-opened at the same position afterwards; an unread dump would only buffer.
+          this.#stream?.close()
+          this.#stream = null
+          return takeAdhocSnapshot({
+            config: this.#config,
+            context: this.#context,
+            info,
+            tables,
+            from: at,
+            version: this.#version,
+            signal,
+          })
+        },
       })
     } catch (error) {
       // Anything else is a bug, which the runtime reports as a crash with its trace.
@@ -174,8 +229,21 @@ export class MysqlTask implements ConnectorTask {
       this.#stream?.close()
       this.#stream = null
       monitor.phase('stopping')
+      schemaReads.close()
       await admin.close()
     }
+  }
+
+  /**
+   * Takes an ad-hoc (blocking) snapshot request of captured `database.table` names;
+   * resolves once it is recorded in the committed position (see streamWithAdhocSnapshots).
+   */
+  async requestSnapshot(tables: readonly string[]): Promise<void> {
+    this.#snapshots.checkAccepting()
+    const captured = await capturedTableNames(this.#config)
+    await this.#snapshots.submit(
+      checkRequestedTables(this.#context.name, tables, captured, 'database.table'),
+    )
   }
 
   #heartbeatMs(): number {

@@ -1,7 +1,7 @@
 import type { RowChangeEvent } from '../../envelope/change-event.ts'
 import type { SnapshotMarker } from '../../envelope/source-schema.ts'
 import type { ConnectorMonitor } from '../plugin.ts'
-import type { ChangeSink } from '../ports.ts'
+import type { ChangeSink, Position } from '../ports.ts'
 import type { CapturedTable } from './captured-table.ts'
 import { rowFromSnapshot, snapshotSelect } from './captured-table.ts'
 import type { Flavor } from './config-def.ts'
@@ -39,6 +39,8 @@ export interface SnapshotRun {
   monitor: ConnectorMonitor
   signal: AbortSignal
   source: { flavor: Flavor; version: string; name: string }
+  /** The position each commit stores; by default `point`'s with `snapshot_completed`. */
+  commitPosition?: (completed: boolean) => Position
 }
 
 interface HeldRow {
@@ -67,6 +69,8 @@ export async function runSnapshot(run: SnapshotRun): Promise<MysqlPosition | nul
     snapshotCompleted: completed,
     tsMs: null,
   })
+  const positionAt =
+    run.commitPosition ?? ((completed: boolean) => encodePosition(position(completed)))
   // Mutated inside the row callback, so kept in an object the compiler does not narrow.
   const state: { held: HeldRow | null; emitted: number } = { held: null, emitted: 0 }
   const emit = async (row: HeldRow, lastInTable: boolean, lastInSnapshot: boolean) => {
@@ -128,13 +132,13 @@ export async function runSnapshot(run: SnapshotRun): Promise<MysqlPosition | nul
         monitor.eventsSeen(1)
         if (rowsDone % run.fetchSize === 0) {
           report(false)
-          await sink.commit(encodePosition(position(false)))
+          await sink.commit(positionAt(false))
         }
       })
     } catch (error) {
       if (!(error instanceof Stopped)) throw error
       if (state.held !== null) await emit(state.held, false, false)
-      if (state.emitted > 0) await sink.commit(encodePosition(position(false)))
+      if (state.emitted > 0) await sink.commit(positionAt(false))
       return null
     }
     report(true)
@@ -143,7 +147,6 @@ export async function runSnapshot(run: SnapshotRun): Promise<MysqlPosition | nul
   // which may all be empty.
   if (state.held !== null) await emit(state.held, true, true)
   await reader.query('COMMIT')
-  const completed = position(true)
-  await sink.commit(encodePosition(completed))
-  return completed
+  await sink.commit(positionAt(true))
+  return position(true)
 }

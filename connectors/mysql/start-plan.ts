@@ -46,8 +46,11 @@ export function positionUnavailable(
   why: string,
   cause?: unknown,
 ): CdcError {
+  const coordinates = `${position.file}:${position.pos}`
+  // Both forms: the GTIDs are what a resume asks for, the file is what an operator finds
+  // (or misses) in SHOW BINARY LOGS.
   const at =
-    position.gtids !== '' ? `GTID position ${position.gtids}` : `${position.file}:${position.pos}`
+    position.gtids !== '' ? `GTID position ${position.gtids}, binlog ${coordinates}` : coordinates
   return new CdcError(
     'CDC_MYSQL_POSITION_UNAVAILABLE',
     `the stored position (${at}) cannot be streamed from: ${why}. The changes since then are no longer in the binlog; set snapshot.mode=when_needed to take a new snapshot and continue from there, or delete the connector's stored position`,

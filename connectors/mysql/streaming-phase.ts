@@ -1,4 +1,5 @@
 import { CdcError } from '../../common/errors.ts'
+import type { SnapshotRequestSignal } from '../adhoc-snapshot-requests.ts'
 import type { ConnectorContext } from '../plugin.ts'
 import type { BinlogStream } from './binlog-stream.ts'
 import { ChangeStream } from './change-stream.ts'
@@ -21,12 +22,14 @@ export interface StreamingPhase {
   /** How long the server may stay silent (no event, no heartbeat) before the stream is dropped. */
   silenceTimeoutMs: number
   onSchemaChange?: (event: SchemaChangeEvent) => Promise<void>
+  /** Ad-hoc snapshot requests: one waiting ends streaming at the next transaction boundary. */
+  snapshots?: SnapshotRequestSignal
 }
 
 /**
- * Decodes the dump and hands each event to the change stream until `signal` aborts (then
- * finishes the open transaction, commits the last boundary and resolves) or something
- * fails (rejects with a CdcError).
+ * Decodes the dump and hands each event to the change stream until `signal` aborts or an
+ * ad-hoc snapshot request waits (then finishes the open transaction, commits the last
+ * boundary and resolves) or something fails (rejects with a CdcError).
  */
 export async function streamChanges(phase: StreamingPhase): Promise<void> {
   const { config, context, stream } = phase
@@ -43,11 +46,17 @@ export async function streamChanges(phase: StreamingPhase): Promise<void> {
     start: phase.start,
     ...(phase.onSchemaChange === undefined ? {} : { onSchemaChange: phase.onSchemaChange }),
   })
-  // Between transactions a stop can end the dump at once; inside one it waits for its end.
+  // Between transactions a stop or a snapshot request ends the dump at once; inside one it
+  // waits for its end.
   const onAbort = () => {
     if (!changes.inTransaction) stream.close()
   }
   phase.signal.addEventListener('abort', onAbort, { once: true })
+  const removeRequestListener = phase.snapshots?.onRequest(onAbort)
+  const snapshotWaiting = () => phase.snapshots?.waiting === true
+  // Checked before each packet too: a closed dump still hands out what it buffered, and a
+  // transaction begun then could not end before the buffer does.
+  const stopHere = () => !changes.inTransaction && (isAborted(phase.signal) || snapshotWaiting())
   const watchdog = setInterval(
     () => {
       if (stream.idleMs > phase.silenceTimeoutMs) {
@@ -66,13 +75,13 @@ export async function streamChanges(phase: StreamingPhase): Promise<void> {
     context.monitor.phase('streaming')
     if (isAborted(phase.signal)) return
     for (;;) {
+      if (stopHere()) break
       const packet = await stream.next()
-      if (packet === null) break
+      if (packet === null || stopHere()) break
       await changes.handle(decoder.decodePacket(packet))
-      if (isAborted(phase.signal) && !changes.inTransaction) break
     }
     await changes.finish()
-    if (!isAborted(phase.signal)) {
+    if (!isAborted(phase.signal) && !snapshotWaiting()) {
       throw new CdcError(
         'CDC_MYSQL_CONNECTION',
         'the server ended the binlog dump; it is re-opened from the last committed position',
@@ -82,6 +91,7 @@ export async function streamChanges(phase: StreamingPhase): Promise<void> {
   } finally {
     clearInterval(watchdog)
     phase.signal.removeEventListener('abort', onAbort)
+    removeRequestListener?.()
     stream.close()
   }
 }

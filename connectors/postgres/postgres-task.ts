@@ -1,13 +1,19 @@
 import type pg from 'pg'
+import { streamWithAdhocSnapshots } from '../adhoc-snapshot-loop.ts'
+import { pendingSnapshotTables } from '../adhoc-snapshot-position.ts'
+import { AdhocSnapshotRequests } from '../adhoc-snapshot-requests.ts'
+import { checkRequestedTables } from '../adhoc-snapshot-tables.ts'
+import { CommitTrackingSink } from '../commit-tracking-sink.ts'
 import type { ConnectorContext, ConnectorTask } from '../plugin.ts'
 import type { Position } from '../ports.ts'
+import { capturedTables, takeAdhocSnapshot } from './adhoc-snapshot.ts'
 import { isCapturedTable } from './captured-table.ts'
 import { describeTables, listTables, type CatalogTable } from './catalog.ts'
 import type { PostgresConfig } from './config.ts'
 import { connectClient } from './connection.ts'
 import type { Lsn } from './lsn.ts'
 import { classifyPgError } from './pg-errors.ts'
-import { decodePosition } from './position.ts'
+import { decodePosition, encodePosition } from './position.ts'
 import { ensurePublication } from './publication.ts'
 import {
   checkReplicaIdentity,
@@ -32,11 +38,15 @@ export class PostgresTask implements ConnectorTask {
   readonly #config: PostgresConfig
   readonly #context: ConnectorContext
   readonly #version: string
+  readonly #commits: CommitTrackingSink
+  readonly #snapshots: AdhocSnapshotRequests
 
   constructor(config: PostgresConfig, context: ConnectorContext, version: string) {
     this.#config = config
-    this.#context = context
+    this.#commits = new CommitTrackingSink(context.sink)
+    this.#context = { ...context, sink: this.#commits }
     this.#version = version
+    this.#snapshots = new AdhocSnapshotRequests(context.name)
   }
 
   get #applicationName(): string {
@@ -47,6 +57,7 @@ export class PostgresTask implements ConnectorTask {
     const { monitor } = this.#context
     monitor.phase('starting')
     const position = from === null ? null : decodePosition(from)
+    this.#commits.reset(from)
     const admin = await connectClient(this.#config.connection, {
       applicationName: this.#applicationName,
     })
@@ -95,16 +106,51 @@ export class PostgresTask implements ConnectorTask {
       }
       // The snapshot may have taken long enough for a stop to arrive.
       if (isAborted(signal)) return
-      monitor.phase('streaming')
-      await streamChanges({
-        config: this.#config,
-        context: this.#context,
-        admin,
-        types,
-        startLsn,
-        version: this.#version,
-        applicationName: this.#applicationName,
+      const last = this.#commits.lastCommitted
+      await streamWithAdhocSnapshots({
+        requests: this.#snapshots,
+        sink: this.#commits,
+        monitor,
         signal,
+        from:
+          last !== null && decodePosition(last).lsn === startLsn
+            ? last
+            : encodePosition({ lsn: startLsn, snapshotCompleted: true, txId: null, tsUsec: null }),
+        pending:
+          plan.kind === 'stream' && !plan.createSlot
+            ? pendingSnapshotTables(from, 'CDC_PG_POSITION_UNAVAILABLE')
+            : null,
+        stream: async (at) => {
+          await awaitSlotFree(
+            admin,
+            this.#config.slotName,
+            this.#config.connection.database,
+            slotReleaseTimeoutMs,
+          )
+          await streamChanges({
+            config: this.#config,
+            context: this.#context,
+            admin,
+            types,
+            startLsn: decodePosition(at).lsn,
+            version: this.#version,
+            applicationName: this.#applicationName,
+            signal,
+            snapshots: this.#snapshots,
+          })
+        },
+        snapshot: (tables, at) =>
+          takeAdhocSnapshot({
+            config: this.#config,
+            context: this.#context,
+            admin,
+            types,
+            tables,
+            from: at,
+            version: this.#version,
+            applicationName: this.#applicationName,
+            signal,
+          }),
       })
     } catch (error) {
       throw classifyPgError(error, `running connector ${this.#context.name}`)
@@ -112,6 +158,28 @@ export class PostgresTask implements ConnectorTask {
       monitor.phase('stopping')
       await admin.end().catch(() => undefined)
     }
+  }
+
+  /**
+   * Takes an ad-hoc (blocking) snapshot request of captured `schema.table` names; resolves
+   * once it is recorded in the committed position (see streamWithAdhocSnapshots).
+   */
+  async requestSnapshot(tables: readonly string[]): Promise<void> {
+    this.#snapshots.checkAccepting()
+    let captured: string[]
+    const client = await connectClient(this.#config.connection, {
+      applicationName: this.#applicationName,
+    })
+    try {
+      captured = [...(await capturedTables(client, this.#config)).keys()]
+    } catch (error) {
+      throw classifyPgError(error, 'checking the tables of an ad-hoc snapshot request')
+    } finally {
+      await client.end().catch(() => undefined)
+    }
+    await this.#snapshots.submit(
+      checkRequestedTables(this.#context.name, tables, captured, 'schema.table'),
+    )
   }
 
   /** Checks the server and makes the publication; returns the captured, published tables. */

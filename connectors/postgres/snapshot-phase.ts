@@ -5,7 +5,7 @@ import type { CatalogTable } from './catalog.ts'
 import type { PostgresConfig } from './config.ts'
 import { connectClient } from './connection.ts'
 import { parseLsn, type Lsn } from './lsn.ts'
-import { runSnapshot } from './snapshot.ts'
+import { runSnapshot, type SnapshotRun } from './snapshot.ts'
 import { createSlot, dropSlot, type CreatedSlot } from './slot.ts'
 import type { SlotState } from './start-plan.ts'
 import type { TypeRegistry } from './type-registry.ts'
@@ -34,7 +34,7 @@ export interface SnapshotPhase {
  * when stopped before the snapshot completed.
  */
 export async function takeSnapshot(phase: SnapshotPhase): Promise<Lsn | null> {
-  const { config, context, admin } = phase
+  const { config, admin } = phase
   const connection = config.connection
   let created: CreatedSlot | null = null
   let lsn: Lsn
@@ -57,37 +57,71 @@ export async function takeSnapshot(phase: SnapshotPhase): Promise<Lsn | null> {
     await slotClient?.end().catch(() => undefined)
   }
   try {
-    await phase.types.load(
-      admin,
-      phase.tables.flatMap((table) => table.columns.map((column) => column.typeOid)),
-    )
-    const tables = phase.tables.map((table) => ({
-      table: captureTable(config, phase.types, connection.database, {
-        ...table,
-        identityColumns: table.primaryKey,
-      }),
-      primaryKey: table.primaryKey,
-      estimatedRows: table.estimatedRows,
-    }))
-    const reader = await connectClient(connection, { applicationName: phase.applicationName })
-    try {
-      const completed = await runSnapshot({
-        reader,
-        tables,
-        snapshotName: created?.snapshotName ?? null,
-        lsn,
-        fetchSize: config.snapshotFetchSize,
-        sink: context.sink,
-        monitor: context.monitor,
-        signal: phase.signal,
-        source: { version: phase.version, name: config.topicPrefix, db: connection.database },
-        onImported: closeSlotClient,
-      })
-      return completed ? lsn : null
-    } finally {
-      await reader.end().catch(() => undefined)
-    }
+    const completed = await readSnapshot({
+      ...phase,
+      snapshotName: created?.snapshotName ?? null,
+      lsn,
+      onImported: closeSlotClient,
+    })
+    return completed ? lsn : null
   } finally {
     await closeSlotClient()
+  }
+}
+
+export interface SnapshotRead {
+  config: PostgresConfig
+  context: ConnectorContext
+  admin: pg.Client
+  types: TypeRegistry
+  tables: readonly CatalogTable[]
+  version: string
+  applicationName: string
+  signal: AbortSignal
+  /** A slot's exported snapshot to import; null reads a fresh REPEATABLE READ snapshot. */
+  snapshotName: string | null
+  /** The LSN the snapshot stands for, in `source.lsn` and (by default) in positions. */
+  lsn: Lsn
+  onImported: () => Promise<void>
+  /** The position each commit stores (see SnapshotRun); by default `lsn`'s. */
+  commitPosition?: SnapshotRun['commitPosition']
+}
+
+/**
+ * Reads `tables` on a connection of its own inside one REPEATABLE READ transaction and
+ * emits them as `r` events. Returns false when stopped before the snapshot completed.
+ */
+export async function readSnapshot(read: SnapshotRead): Promise<boolean> {
+  const { config, context, admin } = read
+  const connection = config.connection
+  await read.types.load(
+    admin,
+    read.tables.flatMap((table) => table.columns.map((column) => column.typeOid)),
+  )
+  const tables = read.tables.map((table) => ({
+    table: captureTable(config, read.types, connection.database, {
+      ...table,
+      identityColumns: table.primaryKey,
+    }),
+    primaryKey: table.primaryKey,
+    estimatedRows: table.estimatedRows,
+  }))
+  const reader = await connectClient(connection, { applicationName: read.applicationName })
+  try {
+    return await runSnapshot({
+      reader,
+      tables,
+      snapshotName: read.snapshotName,
+      lsn: read.lsn,
+      fetchSize: config.snapshotFetchSize,
+      sink: context.sink,
+      monitor: context.monitor,
+      signal: read.signal,
+      source: { version: read.version, name: config.topicPrefix, db: connection.database },
+      onImported: read.onImported,
+      commitPosition: read.commitPosition,
+    })
+  } finally {
+    await reader.end().catch(() => undefined)
   }
 }

@@ -2,7 +2,7 @@ import type pg from 'pg'
 import type { RowChangeEvent } from '../../envelope/change-event.ts'
 import type { SnapshotMarker } from '../../envelope/source-schema.ts'
 import type { ConnectorMonitor } from '../plugin.ts'
-import type { ChangeSink } from '../ports.ts'
+import type { ChangeSink, Position } from '../ports.ts'
 import { buildRow, type CapturedTable } from './captured-table.ts'
 import { qualifiedName, quoteIdent, quoteLiteral } from './connection.ts'
 import type { Lsn } from './lsn.ts'
@@ -31,6 +31,11 @@ export interface SnapshotRun {
   source: { version: string; name: string; db: string }
   /** Called once the snapshot is imported, so the slot's connection may be closed. */
   onImported: () => Promise<void>
+  /**
+   * The position each commit stores; by default `lsn` with `snapshot_completed` saying
+   * whether the snapshot is complete.
+   */
+  commitPosition?: (completed: boolean, txId: number | null) => Position
 }
 
 /** Debezium's SnapshotMarkerResolver. */
@@ -94,8 +99,11 @@ export async function runSnapshot(run: SnapshotRun): Promise<boolean> {
     emitted++
     await sink.emit({ ...row.event, source })
   }
-  const commitIncomplete = () =>
-    sink.commit(encodePosition({ lsn: run.lsn, snapshotCompleted: false, txId, tsUsec: null }))
+  const positionAt =
+    run.commitPosition ??
+    ((completed: boolean, id: number | null) =>
+      encodePosition({ lsn: run.lsn, snapshotCompleted: completed, txId: id, tsUsec: null }))
+  const commitIncomplete = () => sink.commit(positionAt(false, txId))
 
   try {
     await reader.query('BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY')
@@ -167,9 +175,7 @@ export async function runSnapshot(run: SnapshotRun): Promise<boolean> {
     }
     if (pending !== null) await emit(pending, true, true)
     await reader.query('COMMIT')
-    await sink.commit(
-      encodePosition({ lsn: run.lsn, snapshotCompleted: true, txId: null, tsUsec: null }),
-    )
+    await sink.commit(positionAt(true, null))
     return true
   } catch (error) {
     await reader.query('ROLLBACK').catch(() => undefined)

@@ -1,4 +1,5 @@
 import type pg from 'pg'
+import type { SnapshotRequestSignal } from '../adhoc-snapshot-requests.ts'
 import type { ConnectorContext } from '../plugin.ts'
 import { isCapturedTable } from './captured-table.ts'
 import { listTables } from './catalog.ts'
@@ -22,14 +23,17 @@ export interface StreamingPhase {
   version: string
   applicationName: string
   signal: AbortSignal
+  /** Ad-hoc snapshot requests: one waiting ends streaming at the next transaction boundary. */
+  snapshots?: SnapshotRequestSignal
 }
 
 /** Status updates go out at least this often, well inside the default wal_sender_timeout (60 s). */
 const statusIntervalMs = 10_000
 
 /**
- * Streams from the slot until `signal` aborts (then finishes the open transaction, waits
- * for its commit and resolves) or something fails (rejects with a CdcError).
+ * Streams from the slot until `signal` aborts or an ad-hoc snapshot request waits (then
+ * finishes the open transaction, waits for its commit and resolves) or something fails
+ * (rejects with a CdcError).
  */
 export async function streamChanges(phase: StreamingPhase): Promise<void> {
   const { config, context, admin } = phase
@@ -64,7 +68,7 @@ export async function streamChanges(phase: StreamingPhase): Promise<void> {
   let stopping: Promise<void> | null = null
   const finish = (): Promise<void> => {
     stopping ??= (async () => {
-      context.monitor.phase('stopping')
+      if (phase.signal.aborted) context.monitor.phase('stopping')
       try {
         await changes.settled()
       } catch (error) {
@@ -79,6 +83,11 @@ export async function streamChanges(phase: StreamingPhase): Promise<void> {
     if (!changes.inTransaction) void finish()
   }
   phase.signal.addEventListener('abort', onAbort, { once: true })
+  // A request between transactions ends the stream at once; inside one, at its commit.
+  let handling = false
+  const removeRequestListener = phase.snapshots?.onRequest(() => {
+    if (!handling && !changes.inTransaction) void finish()
+  })
 
   let heartbeatBusy = false
   // Its own connection: the stream's handler reads the catalog on `admin` meanwhile.
@@ -120,15 +129,22 @@ export async function streamChanges(phase: StreamingPhase): Promise<void> {
       : null
 
   try {
-    if (phase.signal.aborted) return
+    if (phase.signal.aborted || phase.snapshots?.waiting === true) return
     await stream.run(async (item) => {
       if (stopping !== null) return
-      await changes.handle(item)
-      if (phase.signal.aborted && !changes.inTransaction) await finish()
+      handling = true
+      try {
+        await changes.handle(item)
+      } finally {
+        handling = false
+      }
+      if ((phase.signal.aborted || phase.snapshots?.waiting === true) && !changes.inTransaction)
+        await finish()
     })
   } finally {
     if (timer !== null) clearInterval(timer)
     phase.signal.removeEventListener('abort', onAbort)
+    removeRequestListener?.()
     await heartbeatConnection.client?.end().catch(() => undefined)
   }
 }

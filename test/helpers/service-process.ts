@@ -70,17 +70,14 @@ export async function startServiceProcess(
   const exited = once(child, 'exit').then(([code]) => code as number | null)
   let exitCode: number | null | undefined
   void exited.then((code) => (exitCode = code))
-  const ready = await waitFor(
-    'the service to listen',
-    () => {
-      if (exitCode !== undefined)
-        throw new Error(`service exited with ${exitCode}: ${logs.slice(-5).join('\n')}`)
-      return url
-    },
-    { timeoutMs: 60_000 },
-  )
+  // An exit ends the wait at once (waitFor would take a thrown error for a retry).
+  await waitFor('the service to listen', () => (exitCode !== undefined ? true : url), {
+    timeoutMs: 60_000,
+  })
+  if (url === undefined)
+    throw new Error(`service exited with ${String(exitCode)}: ${logs.slice(-5).join('\n')}`)
   return {
-    url: ready,
+    url,
     registryUrl: registryUrl ?? env.SCHEMA_REGISTRY_URL ?? '',
     child,
     logs,

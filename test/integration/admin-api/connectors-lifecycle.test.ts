@@ -332,7 +332,7 @@ describe('admin API connector lifecycle (inject)', () => {
       app.inject({ method: 'POST', url: '/connectors/a/snapshots', payload })
     const first = await post({
       'data-collections': ['public.orders', 'public.items'],
-      type: 'incremental',
+      type: 'blocking',
     })
     assert.equal(first.statusCode, 202, first.body)
     assert.match(first.json<{ message: string }>().message, /2 table\(s\)/)
@@ -346,7 +346,10 @@ describe('admin API connector lifecycle (inject)', () => {
       message: /not both/,
     })
     assertError(await post({}), { status: 400, message: /needs "data-collections"/ })
-    assertError(await post({ tables: ['x'], type: 'blocking' }), { status: 400 })
+    assertError(await post({ tables: ['x'], type: 'incremental' }), {
+      status: 400,
+      message: /blocking snapshots only/,
+    })
     await app.inject({ method: 'PUT', url: '/connectors/a/pause' })
     assertError(await post({ tables: ['public.orders'] }), {
       status: 409,

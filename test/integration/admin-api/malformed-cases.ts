@@ -360,7 +360,8 @@ const snapshots: BadRequest[] = [
   snapshot('empty table name', { tables: [''] }, /fewer than 1 characters/),
   snapshot('tables string', { tables: 'public.orders' }, /must be an array/),
   snapshot('unknown field', { table: ['x'] }, /unknown field "table"/),
-  snapshot('blocking', { tables: ['x'], type: 'blocking' }, /must be one of/),
+  snapshot('incremental', { tables: ['x'], type: 'incremental' }, /not supported/),
+  snapshot('type number', { tables: ['x'], type: 1 }, /must be a string/),
   snapshot('no body', '', /body must be an object/),
   snapshot('both lists', { tables: ['x'], 'data-collections': ['y'] }, /not both/),
 ]

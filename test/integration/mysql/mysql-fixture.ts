@@ -9,32 +9,41 @@ export function uniqueServerId(): string {
   return String(randomInt(100_000, 4_000_000_000))
 }
 
+/** Where a scope's server listens: the shared one, or a test's own (PrivateMariadb). */
+export interface MysqlServer {
+  host: string
+  port: number
+  user: string
+}
+
 /**
- * One test's database on the shared MariaDB, so that database filters see only this
+ * One test's database on the shared MariaDB (or the given server), so that database filters see only this
  * test's tables; `drop` removes it (and any users made) even after failures.
  */
 export class MysqlScope {
   readonly database = uniqueName('cdc_my')
   readonly name = uniqueName('conn')
   readonly admin: mysql.Connection
+  readonly server: MysqlServer
   readonly #users: string[] = []
 
-  private constructor(admin: mysql.Connection) {
+  private constructor(admin: mysql.Connection, server: MysqlServer) {
     this.admin = admin
+    this.server = server
   }
 
-  static async create(): Promise<MysqlScope> {
+  static async create(server: MysqlServer = testEnv.mariadb): Promise<MysqlScope> {
     const admin = await mysql.createConnection({
-      host: testEnv.mariadb.host,
-      port: testEnv.mariadb.port,
-      user: testEnv.mariadb.user,
+      host: server.host,
+      port: server.port,
+      user: server.user,
       charset: 'UTF8MB4_GENERAL_CI',
       multipleStatements: true,
       supportBigNumbers: true,
       bigNumberStrings: true,
       dateStrings: true,
     })
-    const scope = new MysqlScope(admin)
+    const scope = new MysqlScope(admin, server)
     await admin.query(`CREATE DATABASE \`${scope.database}\``)
     await admin.query(`USE \`${scope.database}\``)
     return scope
@@ -44,9 +53,9 @@ export class MysqlScope {
     return {
       'connector.class': 'mariadb',
       name: this.name,
-      'database.hostname': testEnv.mariadb.host,
-      'database.port': String(testEnv.mariadb.port),
-      'database.user': testEnv.mariadb.user,
+      'database.hostname': this.server.host,
+      'database.port': String(this.server.port),
+      'database.user': this.server.user,
       'database.server.id': uniqueServerId(),
       'database.ssl.mode': 'disabled',
       'topic.prefix': 'test',

@@ -175,4 +175,23 @@ describe('connectors/mysql/snapshot', () => {
     )
     assert.ok(!reader.statements.includes('COMMIT'))
   })
+
+  it("commits the caller's positions when given (an ad-hoc snapshot keeps the stream's)", async () => {
+    const reader = new Reader(new Map([['a', [row(1), row(2), row(3)]]]))
+    const sink = new Sink()
+    const streaming = { file: 'mysql-bin.000009', pos: 4, snapshot_completed: true }
+    const result = await runSnapshot({
+      reader,
+      point,
+      tables,
+      fetchSize: 2,
+      sink,
+      monitor: monitor([]),
+      signal: new AbortController().signal,
+      source: { flavor: 'mariadb', version: '0.1.0', name: 'shop' },
+      commitPosition: (completed) => (completed ? streaming : { ...streaming, pending: 'a' }),
+    })
+    assert.notEqual(result, null)
+    assert.deepEqual(sink.commits, [{ ...streaming, pending: 'a' }, streaming])
+  })
 })
