@@ -1,4 +1,5 @@
 import type { ConfigField, ConfigIssue, ConnectorConfig } from '../connectors/plugin.ts'
+import { isRuntimeConfigKey } from '../connectors/runtime-config.ts'
 
 export const avroConverter = 'io.confluent.connect.avro.AvroConverter'
 export const jsonConverter = 'org.apache.kafka.connect.json.JsonConverter'
@@ -59,7 +60,21 @@ export const runtimeConfigDef: readonly ConfigField[] = [
     '-1',
     'Replication factor of topics the connector creates (-1: the service default).',
   ),
+  field(
+    'errors.max.retries',
+    'int',
+    false,
+    '-1',
+    "Debezium's retries of a retriable failure (database or Kafka unreachable) before the connector goes FAILED: -1 retries for ever, 0 never. The wait doubles from 0.5 s to 30 s; a run that works again restarts the count.",
+  ),
 ]
+
+/** Generic keys the runtime implements beyond the fields above. */
+const implementedKeys = new Set([
+  ...runtimeConfigDef.map((definition) => definition.name),
+  'skipped.operations',
+  'topic.creation.default.cleanup.policy',
+])
 
 function field(
   name: string,
@@ -91,6 +106,8 @@ export interface RuntimeSettings {
   cleanupPolicy: 'compact' | 'delete'
   partitions: number
   replicationFactor: number | null
+  /** Retries of a retriable failure before FAILED; Infinity for errors.max.retries=-1. */
+  maxRetries: number
 }
 
 /** Checks the generic settings; returns every problem. */
@@ -137,6 +154,24 @@ export function validateRuntimeConfig(config: ConnectorConfig): ConfigIssue[] {
         'truncate events have a null key, which compacted topics refuse: keep t in skipped.operations or set topic.creation.default.cleanup.policy=delete',
     })
   }
+  for (const key of Object.keys(config)) {
+    if (!isRuntimeConfigKey(key) || implementedKeys.has(key)) continue
+    // errors.tolerance=none is what the runtime does anyway: a record it cannot write fails
+    // the connector.
+    if (key === 'errors.tolerance' && config[key] === 'none') continue
+    issues.push({
+      field: key,
+      message:
+        'is a Kafka Connect setting this service does not implement (single message transforms, predicates, error tolerance, client overrides and per-connector offsets topics are not available); remove it',
+    })
+  }
+  const retries = config['errors.max.retries']
+  if (retries !== undefined && !/^(-1|\d+)$/.test(retries)) {
+    issues.push({
+      field: 'errors.max.retries',
+      message: 'must be -1 (retry for ever), 0 (never retry) or a positive whole number',
+    })
+  }
   checkInt(config, 'tasks.max', 1, issues)
   checkInt(config, 'topic.creation.default.partitions', 1, issues)
   const rf = config['topic.creation.default.replication.factor']
@@ -177,5 +212,9 @@ export function runtimeSettings(config: ConnectorConfig): RuntimeSettings {
       config['topic.creation.default.cleanup.policy'] === 'delete' ? 'delete' : 'compact',
     partitions: Number(config['topic.creation.default.partitions'] ?? '1'),
     replicationFactor: rf === -1 ? null : rf,
+    maxRetries:
+      (config['errors.max.retries'] ?? '-1') === '-1'
+        ? Number.POSITIVE_INFINITY
+        : Number(config['errors.max.retries']),
   }
 }

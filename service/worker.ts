@@ -425,6 +425,7 @@ export class Worker implements ConnectService {
       name,
       plugin,
       config: resolved.config,
+      maxRetries: runtimeSettings(resolved.config).maxRetries,
       logger: connectorLogger,
       loadPosition: async () => {
         await this.#offsets.refresh()
