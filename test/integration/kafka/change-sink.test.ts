@@ -18,6 +18,7 @@ import {
   createEmbeddedRegistry,
   type EmbeddedRegistry,
 } from '../../../registry/embedded/embedded-registry.ts'
+import { bigintLongType } from '../../helpers/avro-decode.ts'
 import { testEnv } from '../../helpers/env.ts'
 import { readUntil, type ReadRecord } from '../../helpers/kafka-read.ts'
 import { uniqueName } from '../../helpers/names.ts'
@@ -60,26 +61,12 @@ async function newSink(
   return { sink, producer, offsetsTopic }
 }
 
-// Debezium's ts_ns (and any BIGINT) exceeds 2^53: read longs as bigint, as a JVM reader would.
-const longType = avsc.types.LongType.__with({
-  fromBuffer: (buffer: Buffer) => buffer.readBigInt64LE(),
-  toBuffer: (value: bigint) => {
-    const buffer = Buffer.alloc(8)
-    buffer.writeBigInt64LE(value)
-    return buffer
-  },
-  fromJSON: BigInt,
-  toJSON: Number,
-  isValid: (value: unknown) => typeof value === 'bigint',
-  compare: (a: bigint, b: bigint) => (a < b ? -1 : a > b ? 1 : 0),
-})
-
 type Decoded = { key: unknown; value: unknown; headers: Record<string, string> }
 
 async function decodeAll(registryUrl: string, records: readonly ReadRecord[]): Promise<Decoded[]> {
   const standard = new SchemaRegistry(
     { host: registryUrl },
-    { [SchemaType.AVRO]: { registry: { long: longType } } },
+    { [SchemaType.AVRO]: { registry: { long: bigintLongType } } },
   )
   const out: Decoded[] = []
   for (const record of records) {
@@ -248,7 +235,7 @@ for (const registryKind of ['embedded', 'apicurio'] as const) {
       const id = record.value.readInt32BE(1)
       const writerText = await new ConfluentRegistryClient({ url: registryUrl }).schemaById(id)
       const writer = avsc.Type.forSchema(JSON.parse(writerText) as avsc.Schema, {
-        registry: { long: longType },
+        registry: { long: bigintLongType },
       })
       // A consumer's newer schema: the Value record (defined at `before`, referenced by name
       // at `after`) gained an optional field.
@@ -257,7 +244,7 @@ for (const registryKind of ['embedded', 'apicurio'] as const) {
       const valueRecord = (valueField?.type as unknown[])[1] as { fields: unknown[] }
       valueRecord.fields.push({ name: 'added_later', type: ['null', 'string'], default: null })
       const reader = avsc.Type.forSchema(readerSchema as avsc.Schema, {
-        registry: { long: longType },
+        registry: { long: bigintLongType },
       })
       const resolver = reader.createResolver(writer)
       const value = reader.fromBuffer(record.value.subarray(5), resolver) as {

@@ -6,8 +6,8 @@ import assert from 'node:assert/strict'
 import { randomInt } from 'node:crypto'
 import { after, describe, it } from 'node:test'
 import { SchemaRegistry, SchemaType } from '@kafkajs/confluent-schema-registry'
-import avsc from 'avsc'
 import { KafkaClient } from '../../../kafka/kafka-client.ts'
+import { bigintLongType } from '../../helpers/avro-decode.ts'
 import { testEnv } from '../../helpers/env.ts'
 import { jsonPayload, readUntil } from '../../helpers/kafka-read.ts'
 import { uniqueName } from '../../helpers/names.ts'
@@ -31,19 +31,6 @@ async function start(env: Record<string, string>): Promise<ServiceProcess> {
   void service.exited.then(() => running.delete(service))
   return service
 }
-
-const longType = avsc.types.LongType.__with({
-  fromBuffer: (buffer: Buffer) => buffer.readBigInt64LE(),
-  toBuffer: (value: bigint) => {
-    const buffer = Buffer.alloc(8)
-    buffer.writeBigInt64LE(value)
-    return buffer
-  },
-  fromJSON: BigInt,
-  toJSON: Number,
-  isValid: (value: unknown) => typeof value === 'bigint',
-  compare: (a: bigint, b: bigint) => (a < b ? -1 : a > b ? 1 : 0),
-})
 
 after(async () => {
   for (const service of running) service.kill('SIGKILL')
@@ -93,7 +80,7 @@ describe('Postgres -> service -> Kafka', () => {
       const records = await readUntil([topic], (r) => r.length >= 6, 60_000)
       const registry = new SchemaRegistry(
         { host: service.registryUrl },
-        { [SchemaType.AVRO]: { registry: { long: longType } } },
+        { [SchemaType.AVRO]: { registry: { long: bigintLongType } } },
       )
       type Value = { op: string; after: { name: string } | null; before: { id: number } | null }
       // One at a time: the client builds a schema's type on first use, and two concurrent
