@@ -183,10 +183,10 @@ export class KafkaChangeSink implements ChangeSink {
     if (this.#failure !== undefined) return this.#failure
     this.#batch = []
     this.#batchSize = 0
-    this.#fail(
-      findCdcError(error) ?? toCdcError(error, 'CDC_KAFKA_PRODUCE_FAILED', 'encoding a record'),
-    )
-    return this.#failure ?? toCdcError(error, 'CDC_KAFKA_PRODUCE_FAILED', 'encoding a record')
+    const failure =
+      findCdcError(error) ?? toCdcError(error, 'CDC_KAFKA_PRODUCE_FAILED', 'encoding a record')
+    this.#fail(failure)
+    return failure
   }
 
   /** Resolves once everything emitted so far is written; the sink then holds nothing. */

@@ -116,7 +116,7 @@ describe('postgres connector: streamed events', () => {
     assert.ok(events.every((event) => event.source.value.txId === source.txId))
     // Debezium's `txId:LSN`, the LSN being the transaction's commit record.
     const id = events[0]?.transaction?.id ?? ''
-    assert.match(id, new RegExp(`^${String(source.txId)}:\\d+$`))
+    assert.match(id, new RegExp(`^${(source.txId as bigint).toString()}:\\d+$`))
     assert.ok(BigInt(id.split(':')[1] ?? '0') >= (source.lsn as bigint))
     assert.deepEqual(
       events.map((event) => [
