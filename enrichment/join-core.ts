@@ -203,6 +203,11 @@ export class JoinCore {
     for (const partition of partitions) this.#queues.delete(partition)
   }
 
+  /** How far the replica is behind the table topic (offsets, transaction markers included). */
+  tableBehind(): bigint {
+    return this.#progress.behind()
+  }
+
   /** How many stream records wait per partition. */
   pending(): Map<number, number> {
     return new Map(

@@ -1,4 +1,5 @@
-import { CdcError } from '../common/errors.ts'
+import { setTimeout as delay } from 'node:timers/promises'
+import { CdcError, errorMessage } from '../common/errors.ts'
 import type {
   ConfigField,
   ConfigIssue,
@@ -6,13 +7,15 @@ import type {
   ConnectorContext,
   ConnectorPlugin,
   ConnectorTask,
+  SourceLag,
 } from '../connectors/plugin.ts'
 import type { Position } from '../connectors/ports.ts'
+import { KafkaAdmin } from '../kafka/kafka-admin.ts'
 import type { KafkaSettings } from '../kafka/kafka-settings.ts'
 import { ConfluentRegistryClient } from '../registry/client/confluent-registry-client.ts'
 import { joinConfigDef, joinConnectorClass } from './join-config-def.ts'
 import { parseJoinConfig, validateJoinConfig } from './join-config.ts'
-import { JoinWorker } from './join-worker.ts'
+import { defaultJoinGroupId, JoinWorker } from './join-worker.ts'
 
 /**
  * The stream-table join as a connector the service runtime can run. The plugin contract
@@ -21,9 +24,14 @@ import { JoinWorker } from './join-worker.ts'
  * through its own transactional producer, and its progress lives in the stream consumer
  * group's committed offsets and its LMDB replica (`state.dir`).
  *
+ * It runs on every service instance (`runsOnEveryInstance`): the instances share the
+ * stream partitions through the join's own consumer group and each keeps a full replica
+ * of the table in its own `state.dir`.
+ *
  * Kafka: `KAFKA_BOOTSTRAP_SERVERS` (comma-separated, default 127.0.0.1:9092). Schema
  * registry (Avro inputs, output.format=avro): the config property `schema.registry.url`,
- * else `SCHEMA_REGISTRY_URL`.
+ * else `SCHEMA_REGISTRY_URL`. The stream group's session timeout is the service's
+ * (`CDC_SESSION_TIMEOUT_MS`, default 10 s): how long a dead instance keeps its partitions.
  */
 
 export const joinPluginClass = 'io.cdc.enrichment.StreamTableJoin'
@@ -69,6 +77,77 @@ export function joinKafkaSettings(name: string): KafkaSettings {
   }
 }
 
+function sessionTimeoutMs(): number | undefined {
+  const value = Number(process.env.CDC_SESSION_TIMEOUT_MS ?? '')
+  return Number.isSafeInteger(value) && value > 0 ? value : undefined
+}
+
+// The joins running in this process, by connector name, for the lag endpoint.
+const running = new Map<string, JoinWorker>()
+
+/**
+ * Records behind on each input: the stream side from the group's committed offsets (all
+ * instances together), the table side from this instance's replica. Both count offsets,
+ * so transaction markers are included.
+ */
+async function lag(config: ConnectorConfig): Promise<SourceLag> {
+  const parsed = parseJoinConfig(joinPart(config))
+  const name = parsed.name ?? parsed.outputTopic
+  const admin = new KafkaAdmin(joinKafkaSettings(name))
+  try {
+    const { partitions } = await admin.describeTopic(parsed.streamTopic)
+    const ends = await admin.endOffsets(parsed.streamTopic, partitions)
+    const committed = await admin.committedOffsets(
+      defaultJoinGroupId(parsed),
+      parsed.streamTopic,
+      partitions,
+    )
+    let streamBehind = 0n
+    for (const [partition, end] of ends) {
+      const next = committed.get(partition) ?? 0n
+      if (end > next) streamBehind += end - next
+    }
+    const progress = running.get(name)?.progress() ?? null
+    return {
+      stream_topic: parsed.streamTopic,
+      stream_records_behind: Number(streamBehind),
+      stream_records_waiting: progress?.streamWaiting ?? null,
+      table_topic: parsed.tableTopic,
+      table_records_behind: progress?.tableBehind ?? null,
+      table_bootstrapped: progress?.tableBootstrapped ?? null,
+    }
+  } finally {
+    await admin.close().catch(() => undefined)
+  }
+}
+
+const cleanupWaitMs = 15_000
+
+/**
+ * A deleted join's stream group goes with it, as a deleted connector's positions do: a new
+ * join of the same name starts from the beginning of the stream instead of resuming there.
+ * Instances still leaving the group make the delete fail for a moment; it is tried again.
+ */
+async function cleanup(config: ConnectorConfig): Promise<void> {
+  const parsed = parseJoinConfig(joinPart(config))
+  const admin = new KafkaAdmin(joinKafkaSettings(parsed.name ?? parsed.outputTopic))
+  const deadline = Date.now() + cleanupWaitMs
+  try {
+    for (;;) {
+      try {
+        await admin.deleteGroups([defaultJoinGroupId(parsed)])
+        return
+      } catch (error) {
+        if (/GROUP_ID_NOT_FOUND|does not exist/i.test(errorMessage(error))) return
+        if (Date.now() > deadline) throw error
+        await delay(250)
+      }
+    }
+  } finally {
+    await admin.close().catch(() => undefined)
+  }
+}
+
 function validate(config: ConnectorConfig): ConfigIssue[] {
   const issues = validateJoinConfig(joinPart(config))
   const url = config[registryUrlKey]?.trim()
@@ -99,14 +178,21 @@ class JoinTask implements ConnectorTask {
       )
     }
     this.#context.monitor.phase('starting')
+    const timeout = sessionTimeoutMs()
     const worker = new JoinWorker({
       config: { ...config, name },
       kafka: joinKafkaSettings(name),
       registry: url === null ? null : new ConfluentRegistryClient({ url }),
       outputReplicationFactor: factor,
       monitor: this.#context.monitor,
+      ...(timeout === undefined ? {} : { sessionTimeoutMs: timeout }),
     })
-    await worker.run(signal)
+    running.set(name, worker)
+    try {
+      await worker.run(signal)
+    } finally {
+      if (running.get(name) === worker) running.delete(name)
+    }
   }
 }
 
@@ -117,6 +203,9 @@ export const joinConnectorPlugin: ConnectorPlugin = {
   type: 'source',
   version: joinPluginVersion,
   configDef: pluginConfigDef,
+  runsOnEveryInstance: true,
   validate,
   create: (config, context) => new JoinTask(config, context),
+  lag,
+  cleanup,
 }

@@ -1,3 +1,6 @@
+import { createHash } from 'node:crypto'
+import { hostname } from 'node:os'
+import { resolve } from 'node:path'
 import { CdcError, isCdcError } from '../common/errors.ts'
 import type { ConnectorMonitor } from '../connectors/plugin.ts'
 import { avroCodecFor } from '../envelope/avro-codec.ts'
@@ -19,6 +22,7 @@ import { JoinCore } from './join-core.ts'
 import type { JoinOutput } from './join-output.ts'
 import { outputJson, outputPayload } from './output-record.ts'
 import { LmdbStateStore } from './state-store.ts'
+import type { TransactionMarker } from './transaction-input.ts'
 
 /**
  * The Kafka loop of the stream-table join (joins.md §6.8, rules 8-10) around JoinCore:
@@ -40,6 +44,16 @@ import { LmdbStateStore } from './state-store.ts'
 
 export type JoinMonitor = Pick<ConnectorMonitor, 'phase' | 'eventsSeen'>
 
+/** Where a running worker stands, for the lag endpoint. */
+export interface JoinProgress {
+  /** Offsets of the table topic not yet in this instance's replica. */
+  tableBehind: number
+  /** True once the replica reached the table's end offsets seen at startup. */
+  tableBootstrapped: boolean
+  /** Stream records this instance has read and not yet released. */
+  streamWaiting: number
+}
+
 export interface JoinWorkerOptions {
   config: JoinConfig
   kafka: KafkaSettings
@@ -47,7 +61,11 @@ export interface JoinWorkerOptions {
   registry?: SchemaRegistryClient | null
   /** The stream consumer group; default `cdc-join-<name or output topic>`. */
   groupId?: string
-  /** Default `<groupId>-txn`: stable, so that a restarted worker fences its zombie. */
+  /**
+   * Default `<groupId>-<instance>` (see defaultTransactionalId): stable across restarts,
+   * so that a restarted worker fences its zombie, and distinct per instance, so that
+   * instances sharing the stream partitions do not fence each other.
+   */
   transactionalId?: string
   commitIntervalMs?: number
   /** Session timeout of the stream consumer group (default 10 s). */
@@ -69,6 +87,19 @@ const maxBuffered = 10_000
 
 export function defaultJoinGroupId(config: JoinConfig): string {
   return `cdc-join-${config.name ?? config.outputTopic}`
+}
+
+/**
+ * One transactional id per instance of a join: the group id plus a tag of this host and
+ * the state directory. Every instance keeps its own state directory, which stays the same
+ * across restarts (and deletions of its contents), so the tag does too.
+ */
+export function defaultTransactionalId(groupId: string, stateDir: string): string {
+  const tag = createHash('sha256')
+    .update(`${hostname()}\n${resolve(stateDir)}`)
+    .digest('hex')
+    .slice(0, 12)
+  return `${groupId}-${tag}`
 }
 
 class Wakeup {
@@ -113,6 +144,7 @@ export class JoinWorker {
   readonly #wakeup = new Wakeup()
   readonly #schemaIds = new WeakMap<ConnectSchema, Promise<number>>()
   #failure: Error | undefined
+  #progress: JoinProgress | null = null
 
   constructor(options: JoinWorkerOptions) {
     this.#options = options
@@ -130,6 +162,11 @@ export class JoinWorker {
     }
   }
 
+  /** Null until the run has opened its state. */
+  progress(): JoinProgress | null {
+    return this.#progress
+  }
+
   /** Runs until `signal` aborts (then commits what was released and resolves) or fails. */
   async run(signal: AbortSignal): Promise<void> {
     const config = this.#config
@@ -140,8 +177,12 @@ export class JoinWorker {
     const reader = new KafkaPartitionReader(kafka, admin, config.tableTopic)
     const producer = new KafkaTransactionalProducer(
       kafka,
-      this.#options.transactionalId ?? `${groupId}-txn`,
+      this.#options.transactionalId ?? defaultTransactionalId(groupId, config.stateDir),
     )
+    const markers =
+      config.transactionTopic === null
+        ? null
+        : new KafkaPartitionReader(kafka, admin, config.transactionTopic)
     let consumer: KafkaGroupConsumer | null = null
     const fail = (error: Error): void => {
       this.#failure ??= error
@@ -155,17 +196,22 @@ export class JoinWorker {
         partitions: streamTopic.partitions,
         replicationFactor: this.#options.outputReplicationFactor ?? 1,
       })
+      // Before the stream group is joined: a transaction a killed predecessor left open is
+      // aborted now, rather than holding the group's offsets unstable until it times out.
+      await producer.init()
       let ends = await reader.endOffsets()
       const core = new JoinCore({ settings: config, store, tableEndOffsets: ends })
       const tableBuffer: IncomingRecord[] = []
       await reader.start(
         core.tableStartOffsets(),
         (record) => {
-          if (tableBuffer.push(record) === maxBuffered) reader.pause()
+          if (tableBuffer.push(record) >= maxBuffered) reader.pause()
           this.#wakeup.wake()
         },
         fail,
       )
+      const markerBuffer: IncomingRecord[] = []
+      if (markers !== null) await this.#startMarkers(markers, admin, markerBuffer, fail)
       const reported = new Map<number, string>()
       const streamBuffer: GroupRecord[] = []
       // Set by the group's callbacks.
@@ -221,6 +267,17 @@ export class JoinWorker {
           }
         }
 
+        // Transaction END records (strict mode), after the table changes they count.
+        const markerRecords = markerBuffer.splice(0)
+        markers?.resume()
+        if (markerRecords.length > 0) {
+          const decoded: TransactionMarker[] = []
+          for (const record of markerRecords) {
+            decoded.push(await this.#decoder.decodeTransaction(record))
+          }
+          pending.push(...core.acceptTransactions(decoded, now))
+        }
+
         if (consumer === null && core.bootstrapped()) {
           consumer = new KafkaGroupConsumer(kafka, {
             groupId,
@@ -232,7 +289,7 @@ export class JoinWorker {
           this.#options.monitor?.phase('streaming')
           await consumer.start(
             (record) => {
-              if (streamBuffer.push(record) === maxBuffered) consumer?.pause()
+              if (streamBuffer.push(record) >= maxBuffered) consumer?.pause()
               this.#wakeup.wake()
             },
             (_partitions, newGeneration) => {
@@ -255,9 +312,12 @@ export class JoinWorker {
           core.dropStreamPartitions([...core.pending().keys()])
           committed = new Map()
         }
+        // Everything pending now belongs to this generation; its commit is fenced by it.
+        const generation = group.generation
+        // At most a transaction's worth per round, so that transactions stay small.
         const streamRecords = streamBuffer
-          .splice(0)
-          .filter((r) => r.generation === group.generation)
+          .splice(0, maxPending)
+          .filter((r) => r.generation === generation)
         consumer?.resume()
         if (streamRecords.length > 0) this.#options.monitor?.eventsSeen(streamRecords.length)
         for (const [partition, records] of byPartition(streamRecords)) {
@@ -273,14 +333,26 @@ export class JoinWorker {
           (pending.length > 0 || moved) &&
           (pending.length >= maxPending || now - lastCommit >= commitInterval)
         ) {
-          await this.#commit(producer, consumer, pending, offsets)
+          try {
+            await this.#commit(producer, consumer, pending, offsets, generation)
+            committed = offsets
+          } catch (error) {
+            // A rebalance while committing: the broker refused the old generation's offsets
+            // and the transaction was aborted. What it held is read again from the
+            // committed offsets, as after any rebalance (handled next round).
+            if (group.generation === generation) throw error
+          }
           pending = []
-          committed = offsets
           lastCommit = this.#now()
         }
 
+        this.#progress = {
+          tableBehind: Number(core.tableBehind()),
+          tableBootstrapped: core.bootstrapped(),
+          streamWaiting: [...core.pending().values()].reduce((sum, n) => sum + n, 0),
+        }
         const deadline = core.nextDeadline()
-        let waitMs = idleWaitMs
+        let waitMs = streamBuffer.length > 0 ? 0 : idleWaitMs
         if (deadline !== null) waitMs = Math.min(waitMs, deadline - this.#now())
         if (pending.length > 0 || moved) {
           waitMs = Math.min(waitMs, lastCommit + commitInterval - this.#now())
@@ -290,8 +362,10 @@ export class JoinWorker {
       // A clean stop: whatever was released is committed with its offsets.
       if (this.#failure === undefined && consumer !== null) {
         const offsets = core.committableOffsets()
-        if (pending.length > 0 || [...offsets].some(([p, o]) => committed.get(p) !== o)) {
-          await this.#commit(producer, consumer, pending, offsets)
+        const moved = [...offsets].some(([p, o]) => committed.get(p) !== o)
+        // After a rebalance nothing pending belongs to this member any more.
+        if (!group.rebalanced && (pending.length > 0 || moved)) {
+          await this.#commit(producer, consumer, pending, offsets, group.generation)
         }
       }
       this.#options.monitor?.phase('stopping')
@@ -303,12 +377,44 @@ export class JoinWorker {
             retriable: true,
           })
     } finally {
+      this.#progress = null
       await consumer?.close()
       await producer.close()
       await reader.close()
+      await markers?.close()
       await store.close().catch(() => undefined)
       await admin.close().catch(() => undefined)
     }
+  }
+
+  /**
+   * Strict mode reads the transaction topic from its end at startup: only transactions
+   * whose table changes this run applies can be known complete (TransactionTracker), so
+   * stream changes of earlier ones fall back to the watermark rule.
+   */
+  async #startMarkers(
+    markers: KafkaPartitionReader,
+    admin: KafkaAdmin,
+    buffer: IncomingRecord[],
+    fail: (error: Error) => void,
+  ): Promise<void> {
+    const topic = this.#config.transactionTopic ?? ''
+    if (!(await admin.exists(topic))) {
+      throw new CdcError(
+        'CDC_KAFKA_TOPIC_CONFIG',
+        `transaction.topic ${topic} does not exist (yet): the source connector writes it with provide.transaction.metadata=true, from its first transaction on; the join retries`,
+        { details: { field: 'transaction.topic' }, retriable: true },
+      )
+    }
+    const ends = await markers.endOffsets()
+    await markers.start(
+      ends,
+      (record) => {
+        if (buffer.push(record) >= maxBuffered) markers.pause()
+        this.#wakeup.wake()
+      },
+      fail,
+    )
   }
 
   async #decodeAll(records: readonly IncomingRecord[]): Promise<JoinInput[]> {
@@ -322,6 +428,7 @@ export class JoinWorker {
     consumer: KafkaGroupConsumer,
     outputs: readonly JoinOutput[],
     offsets: ReadonlyMap<number, bigint>,
+    generation: number,
   ): Promise<void> {
     const records: OutgoingRecord[] = []
     for (const output of outputs) records.push(await this.#encode(output))
@@ -330,8 +437,11 @@ export class JoinWorker {
         consumer,
         topic: this.#config.streamTopic,
         nextOffsets: offsets,
+        generation,
       })
     } catch (error) {
+      // An output the broker will never take fails every retry the same way.
+      if (isCdcError(error) && error.code === 'CDC_KAFKA_RECORD_TOO_LARGE') throw error
       // The transaction was aborted: nothing of it is visible. Restarting from the
       // committed offsets re-reads the records and yields the same outputs.
       throw new CdcError(

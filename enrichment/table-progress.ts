@@ -73,6 +73,16 @@ export class TableProgress {
     return this.#bootstrapped
   }
 
+  /** Offsets between the replica and the end offsets last reported, over all partitions. */
+  behind(): bigint {
+    let behind = 0n
+    for (const state of this.#partitions.values()) {
+      const next = state.nextOffset ?? 0n
+      if (state.endOffset > next) behind += state.endOffset - next
+    }
+    return behind
+  }
+
   /** Whether the table side can deliver nothing more that is visible at `pos`. */
   covers(pos: CommitPosition, waitedMs: number, idleGraceMs: number): boolean {
     for (const state of this.#partitions.values()) {

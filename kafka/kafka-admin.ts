@@ -126,6 +126,38 @@ export class KafkaAdmin {
     }
   }
 
+  /**
+   * A consumer group's committed offsets (the next offset to read) per partition of one
+   * topic; null where the group has committed none.
+   */
+  async committedOffsets(
+    groupId: string,
+    topic: string,
+    partitions: number,
+  ): Promise<Map<number, bigint | null>> {
+    try {
+      const [group] = await this.#admin.listConsumerGroupOffsets({
+        groups: [
+          {
+            groupId,
+            topics: [
+              { name: topic, partitionIndexes: Array.from({ length: partitions }, (_, i) => i) },
+            ],
+          },
+        ],
+      })
+      const committed = new Map<number, bigint | null>()
+      for (const entry of group?.topics ?? []) {
+        for (const p of entry.partitions) {
+          committed.set(p.partitionIndex, p.committedOffset < 0n ? null : p.committedOffset)
+        }
+      }
+      return committed
+    } catch (error) {
+      throw toCdcError(error, 'CDC_KAFKA_CONNECTION', `reading the offsets of group ${groupId}`)
+    }
+  }
+
   async clusterId(): Promise<string> {
     try {
       return (await this.#admin.metadata({ topics: [] })).id

@@ -2,7 +2,12 @@
 // PostgreSQL, registers the Postgres connector over the REST API, runs a steady workload and
 // prints the change events as they arrive in Kafka (Avro, decoded through the service's
 // embedded schema registry) and the replication slot's lag, until Ctrl-C (or DEMO_SECONDS).
+// Beside them, a stream-table join registered the same way writes every order change
+// enriched with its customer as of that change (shop.enriched_orders), shown decoded too.
 import { spawn } from 'node:child_process'
+import { rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import avsc from 'avsc'
 import { Kafka, logLevel } from 'kafkajs'
@@ -15,6 +20,9 @@ const admin = `http://127.0.0.1:${adminPort}`
 const registryUrl = `http://127.0.0.1:${registryPort}`
 const seconds = Number(process.env.DEMO_SECONDS ?? '0')
 const connector = 'shop-postgres'
+const joinName = 'shop-enriched-orders'
+const enrichedTopic = 'shop.enriched_orders'
+const joinStateDir = join(tmpdir(), 'cdc-demo-join-state')
 const pgConfig = { host: '127.0.0.1', port: 5432, user: 'postgres', database: 'cdc_test' }
 
 const say = (line: string) => process.stdout.write(`${line}\n`)
@@ -87,8 +95,27 @@ const kafka = new Kafka({
   if (old.length > 0) await kafkaAdmin.deleteTopics({ topics: old })
   await kafkaAdmin.disconnect()
 }
-const existing = await fetch(`${admin}/connectors/${connector}`)
-if (existing.ok) await fetch(`${admin}/connectors/${connector}`, { method: 'DELETE' })
+for (const name of [joinName, connector]) {
+  const existing = await fetch(`${admin}/connectors/${name}`)
+  if (existing.ok) await fetch(`${admin}/connectors/${name}`, { method: 'DELETE' })
+}
+{
+  // The join of an earlier run: its group's offsets and its table replica.
+  rmSync(joinStateDir, { recursive: true, force: true })
+  const kafkaAdmin = kafka.admin()
+  await kafkaAdmin.connect()
+  for (let attempt = 0; attempt < 20; attempt++) {
+    try {
+      await kafkaAdmin.deleteGroups([`cdc-join-${joinName}`])
+      break
+    } catch (error) {
+      // 69 is GROUP_ID_NOT_FOUND: gone already. Otherwise its members are still leaving.
+      if ((error as { groups?: { errorCode?: number }[] }).groups?.[0]?.errorCode === 69) break
+      await new Promise((resolve) => setTimeout(resolve, 500))
+    }
+  }
+  await kafkaAdmin.disconnect()
+}
 await db.query(
   `select pg_drop_replication_slot(slot_name) from pg_replication_slots where slot_name = 'shop_demo' and not active`,
 )
@@ -161,15 +188,41 @@ const registry = {
 const consumer = kafka.consumer({ groupId: `demo-${Date.now()}` })
 await consumer.connect()
 const topics = ['shop.shop.customers', 'shop.shop.orders', 'shop.shop.order_items']
-for (;;) {
-  const kafkaAdmin = kafka.admin()
-  await kafkaAdmin.connect()
-  const present = await kafkaAdmin.listTopics()
-  await kafkaAdmin.disconnect()
-  if (topics.every((t) => present.includes(t))) break
-  await new Promise((resolve) => setTimeout(resolve, 500))
+const topicsPresent = async (wanted: readonly string[]): Promise<void> => {
+  for (;;) {
+    const kafkaAdmin = kafka.admin()
+    await kafkaAdmin.connect()
+    const present = await kafkaAdmin.listTopics()
+    await kafkaAdmin.disconnect()
+    if (wanted.every((t) => present.includes(t))) return
+    await new Promise((resolve) => setTimeout(resolve, 500))
+  }
 }
-await consumer.subscribe({ topics, fromBeginning: true })
+await topicsPresent(topics)
+
+// 5. The join: each order change with its customer as of that change, as Avro.
+const joinConfig = {
+  'connector.class': 'stream-table-join',
+  'stream.topic': 'shop.shop.orders',
+  'table.topic': 'shop.shop.customers',
+  'stream.foreign.key': 'customer_id',
+  'output.topic': enrichedTopic,
+  'output.format': 'avro',
+  'schema.registry.url': registryUrl,
+  'state.dir': joinStateDir,
+}
+const joined = await fetch(`${admin}/connectors`, {
+  method: 'POST',
+  headers: { 'content-type': 'application/json' },
+  body: JSON.stringify({ name: joinName, config: joinConfig }),
+})
+say(`== POST /connectors (stream-table join ${joinName}) -> ${joined.status}`)
+if (!joined.ok) {
+  say(await joined.text())
+  await stop(1)
+}
+await topicsPresent([enrichedTopic])
+await consumer.subscribe({ topics: [...topics, enrichedTopic], fromBeginning: true })
 // The shop's only bytes columns are numeric(10,2): Avro decimals, shown as numbers.
 const decimal = (bytes: number[]): string => {
   const hex = Buffer.from(bytes).toString('hex') || '00'
@@ -186,6 +239,19 @@ const show = (value: unknown): string =>
       return decimal(buffer.data as number[])
     return v
   })
+/** An enriched order on one line: the order change and the customer it was joined with. */
+const enrichedLine = (key: unknown, decoded: unknown): string => {
+  const value = decoded as {
+    op: string
+    stream: { before: Record<string, unknown> | null; after: Record<string, unknown> | null }
+    table: { name?: string; tier?: string } | null
+    tableRef: { status: string }
+  }
+  const order = value.op === 'd' ? value.stream.before : value.stream.after
+  const customer =
+    value.table === null ? 'no customer' : `${value.table.name ?? '?'} (${value.table.tier ?? '?'})`
+  return `${enrichedTopic.padEnd(20)} op=${value.op} key=${show(key)} order status=${show(order?.status)} total=${show(order?.total)} -> customer ${customer} [${value.tableRef.status}]`
+}
 let events = 0
 const queue: { topic: string; key: Buffer | null; value: Buffer | null }[] = []
 await consumer.run({
@@ -206,6 +272,10 @@ setInterval(() => {
         say(`${record.topic.padEnd(20)} tombstone key=${show(key)}`)
         continue
       }
+      if (record.topic === enrichedTopic) {
+        say(enrichedLine(key, await registry.decode(record.value)))
+        continue
+      }
       const value = (await registry.decode(record.value)) as {
         op: string
         before: unknown
@@ -219,7 +289,7 @@ setInterval(() => {
   })()
 }, 200)
 
-// 5. The lag every five seconds.
+// 6. The lag every five seconds.
 setInterval(() => {
   void (async () => {
     const lag = (await (await fetch(`${admin}/connectors/${connector}/lag`)).json()) as Record<
@@ -230,8 +300,12 @@ setInterval(() => {
       connector: { state: string }
       phase: string | null
     }
+    const joinLag = (await (await fetch(`${admin}/connectors/${joinName}/lag`)).json()) as Record<
+      string,
+      unknown
+    >
     say(
-      `-- ${status.connector.state}/${status.phase ?? '-'}, ${events} events so far; slot lag: retained WAL ${String(lag.retained_wal_bytes)} bytes, confirmed-flush lag ${String(lag.confirmed_flush_lag_bytes)} bytes, wal_status ${String(lag.wal_status)}`,
+      `-- ${status.connector.state}/${status.phase ?? '-'}, ${events} events so far; slot lag: retained WAL ${String(lag.retained_wal_bytes)} bytes, confirmed-flush lag ${String(lag.confirmed_flush_lag_bytes)} bytes, wal_status ${String(lag.wal_status)}; join: ${String(joinLag.stream_records_behind)} order records behind`,
     )
   })().catch(() => undefined)
 }, 5_000)

@@ -7,6 +7,7 @@ drop schema if exists shop cascade;
 create schema shop;
 create table shop.customers (id serial primary key, name text not null, email text, tier text not null default 'standard', updated_at timestamptz not null default now());
 create table shop.orders (id serial primary key, customer_id int not null references shop.customers, status text not null default 'new', total numeric(10,2) not null default 0, created_at timestamptz not null default now());
+alter table shop.orders replica identity full;
 create table shop.order_items (id serial primary key, order_id int not null references shop.orders on delete cascade, sku text not null, quantity int not null, price numeric(10,2) not null);
 insert into shop.customers (name, email) values ('Ada Lovelace', 'ada@example.com'), ('Grace Hopper', 'grace@example.com'), ('Edsger Dijkstra', null);
 `

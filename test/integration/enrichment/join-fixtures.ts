@@ -3,7 +3,9 @@
 import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { Kafka, logLevel } from 'kafkajs'
 import type { RowChangeEvent } from '../../../envelope/change-event.ts'
+import type { ChangeRecord } from '../../../envelope/change-record.ts'
 import type { StructValue } from '../../../envelope/connect-schema.ts'
 import { buildChangeRecords } from '../../../envelope/debezium-envelope.ts'
 import type { TableSchema } from '../../../envelope/table-schema.ts'
@@ -13,6 +15,9 @@ import type { KafkaProducer, OutgoingRecord } from '../../../kafka/kafka-produce
 import type { RecordEncoder } from '../../../kafka/kafka-change-sink.ts'
 import { JsonRecordEncoder } from '../../../kafka/record-encoders.ts'
 import { customersTable, ordersTable, pgEvent } from '../../unit/enrichment/record-fixtures.ts'
+import { testEnv } from '../../helpers/env.ts'
+import type { ReadRecord } from '../../helpers/kafka-read.ts'
+import { readUntil } from '../../helpers/kafka-read.ts'
 import { uniqueName } from '../../helpers/names.ts'
 
 export interface JoinTopics {
@@ -87,12 +92,54 @@ export async function writeEvents(
   events: readonly RowChangeEvent[],
   using: RecordEncoder = encoder,
 ): Promise<void> {
+  await writeRecords(
+    producer,
+    events.flatMap((event) => buildChangeRecords(event)),
+    using,
+  )
+}
+
+/** Writes change records (e.g. transaction boundaries) as the sink would, in order. */
+export async function writeRecords(
+  producer: KafkaProducer,
+  changeRecords: readonly ChangeRecord[],
+  using: RecordEncoder = encoder,
+): Promise<void> {
   const records: OutgoingRecord[] = []
-  for (const event of events) {
-    for (const record of buildChangeRecords(event)) {
-      const encoded = await using.encode(record)
-      records.push({ topic: record.topic, key: encoded.key, value: encoded.value })
-    }
+  for (const record of changeRecords) {
+    const encoded = await using.encode(record)
+    records.push({ topic: record.topic, key: encoded.key, value: encoded.value })
   }
   await producer.send(records)
+}
+
+/**
+ * Everything read_committed readers see on `topic` now, duplicates included: a sentinel
+ * record is written to each partition outside any transaction and the topic read until
+ * every sentinel arrived (a transaction marker at a partition's end is never delivered,
+ * so reading up to the end offsets could wait forever). Sentinels are left out.
+ */
+export async function readAllCommitted(topic: string, partitions: number): Promise<ReadRecord[]> {
+  const kafka = new Kafka({ brokers: [...testEnv.kafkaBrokers], logLevel: logLevel.NOTHING })
+  const plain = kafka.producer()
+  await plain.connect()
+  const sentinel = `sentinel-${uniqueName('s')}`
+  try {
+    await plain.send({
+      topic,
+      messages: Array.from({ length: partitions }, (_, partition) => ({
+        partition,
+        value: sentinel,
+      })),
+    })
+  } finally {
+    await plain.disconnect()
+  }
+  const isSentinel = (record: ReadRecord): boolean => record.value?.toString() === sentinel
+  const records = await readUntil(
+    [topic],
+    (read) => read.filter(isSentinel).length === partitions,
+    120_000,
+  )
+  return records.filter((record) => !isSentinel(record))
 }
