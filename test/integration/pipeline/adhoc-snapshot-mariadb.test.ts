@@ -6,16 +6,10 @@
 import assert from 'node:assert/strict'
 import { after, describe, it } from 'node:test'
 import mysql from 'mysql2/promise'
-import { KafkaClient } from '../../../kafka/kafka-client.ts'
+import { ServiceFleet } from '../../helpers/service-fleet.ts'
 import { testEnv } from '../../helpers/env.ts'
 import { uniqueName } from '../../helpers/names.ts'
-import {
-  api,
-  cdcBin,
-  isolatedServiceEnv,
-  startServiceProcess,
-  type ServiceProcess,
-} from '../../helpers/service-process.ts'
+import { api, isolatedServiceEnv, type ServiceProcess } from '../../helpers/service-process.ts'
 import { MysqlScope } from '../mysql/mysql-fixture.ts'
 import {
   changesUntil,
@@ -27,29 +21,12 @@ import {
   waitForStreaming,
 } from './adhoc-snapshot-fixture.ts'
 
-const kafka = new KafkaClient({ brokers: testEnv.kafkaBrokers, clientId: 'test-mariadb-adhoc' })
-const running = new Set<ServiceProcess>()
-const topics: string[] = []
+const fleet = new ServiceFleet('test-mariadb-adhoc')
+const { topics } = fleet
+const start = (env: Record<string, string>): Promise<ServiceProcess> => fleet.start(env)
+const killServices = (): Promise<void> => fleet.killAll()
 
-async function start(env: Record<string, string>): Promise<ServiceProcess> {
-  const service = await startServiceProcess(cdcBin, env)
-  running.add(service)
-  void service.exited.then(() => running.delete(service))
-  return service
-}
-
-async function killServices(): Promise<void> {
-  for (const service of running) {
-    service.kill('SIGKILL')
-    await service.exited
-  }
-}
-
-after(async () => {
-  await killServices()
-  await kafka.admin.deleteTopics(topics).catch(() => undefined)
-  await kafka.close()
-})
+after(() => fleet.close())
 
 /** A scope with `orders` (ids 1-3), `customers` (1-2) and an uncaptured `ignored` table. */
 async function shop(): Promise<MysqlScope> {

@@ -16,41 +16,23 @@ import assert from 'node:assert/strict'
 import { randomInt } from 'node:crypto'
 import { setTimeout as delay } from 'node:timers/promises'
 import { after, describe, it } from 'node:test'
-import { KafkaClient } from '../../../kafka/kafka-client.ts'
 import { checkAtLeastOnce } from '../../helpers/at-least-once.ts'
 import {
   waitForMariadbPosition,
   waitForStatus,
   waitForStreaming,
 } from '../../helpers/connector-status.ts'
-import { testEnv } from '../../helpers/env.ts'
+import { ServiceFleet } from '../../helpers/service-fleet.ts'
 import { jsonPayload, readAll, type ReadRecord } from '../../helpers/kafka-read.ts'
 import { uniqueName } from '../../helpers/names.ts'
-import {
-  api,
-  cdcBin,
-  isolatedServiceEnv,
-  startServiceProcess,
-  type ServiceProcess,
-} from '../../helpers/service-process.ts'
+import { api, isolatedServiceEnv, type ServiceProcess } from '../../helpers/service-process.ts'
 import { MysqlScope } from '../mysql/mysql-fixture.ts'
 
-const kafka = new KafkaClient({ brokers: testEnv.kafkaBrokers, clientId: 'test-mariadb-pipeline' })
-const running = new Set<ServiceProcess>()
-const topics: string[] = []
+const fleet = new ServiceFleet('test-mariadb-pipeline')
+const { topics } = fleet
+const start = (env: Record<string, string>): Promise<ServiceProcess> => fleet.start(env)
 
-async function start(env: Record<string, string>): Promise<ServiceProcess> {
-  const service = await startServiceProcess(cdcBin, env)
-  running.add(service)
-  void service.exited.then(() => running.delete(service))
-  return service
-}
-
-after(async () => {
-  for (const service of running) service.kill('SIGKILL')
-  await kafka.admin.deleteTopics(topics).catch(() => undefined)
-  await kafka.close()
-})
+after(() => fleet.close())
 
 /** Plain JSON keys and values, to read the records back without a registry. */
 const jsonConverters = {

@@ -6,37 +6,19 @@ import assert from 'node:assert/strict'
 import { randomInt } from 'node:crypto'
 import { after, describe, it } from 'node:test'
 import { SchemaRegistry, SchemaType } from '@kafkajs/confluent-schema-registry'
-import { KafkaClient } from '../../../kafka/kafka-client.ts'
 import { bigintLongType } from '../../helpers/avro-decode.ts'
-import { testEnv } from '../../helpers/env.ts'
+import { ServiceFleet } from '../../helpers/service-fleet.ts'
 import { jsonPayload, readUntil } from '../../helpers/kafka-read.ts'
 import { uniqueName } from '../../helpers/names.ts'
-import {
-  api,
-  cdcBin,
-  isolatedServiceEnv,
-  startServiceProcess,
-  type ServiceProcess,
-} from '../../helpers/service-process.ts'
+import { api, isolatedServiceEnv, type ServiceProcess } from '../../helpers/service-process.ts'
 import { waitFor } from '../../helpers/wait-for.ts'
 import { PgScope } from '../postgres/pg-fixture.ts'
 
-const kafka = new KafkaClient({ brokers: testEnv.kafkaBrokers, clientId: 'test-pg-pipeline' })
-const running = new Set<ServiceProcess>()
-const topics: string[] = []
+const fleet = new ServiceFleet('test-pg-pipeline')
+const { topics } = fleet
+const start = (env: Record<string, string>): Promise<ServiceProcess> => fleet.start(env)
 
-async function start(env: Record<string, string>): Promise<ServiceProcess> {
-  const service = await startServiceProcess(cdcBin, env)
-  running.add(service)
-  void service.exited.then(() => running.delete(service))
-  return service
-}
-
-after(async () => {
-  for (const service of running) service.kill('SIGKILL')
-  await kafka.admin.deleteTopics(topics).catch(() => undefined)
-  await kafka.close()
-})
+after(() => fleet.close())
 
 describe('Postgres -> service -> Kafka', () => {
   it('snapshots, then streams c/u/d with tombstones as Avro through the embedded registry; reports lag and metrics', async () => {
