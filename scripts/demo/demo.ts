@@ -48,7 +48,15 @@ let stopping = false
 const stop = async (code: number) => {
   if (stopping) return
   stopping = true
-  say('\n== stopping: the service stops its connector at a clean position')
+  // A demo's slot would pin WAL on this machine until the next demo: delete the connectors
+  // (slot.drop.on.stop drops the slot and publication on delete), then stop the service.
+  say('\n== stopping: DELETE the demo connectors (drops the slot), then SIGTERM the service')
+  for (const name of [joinName, connector]) {
+    await fetch(`${admin}/connectors/${name}`, {
+      method: 'DELETE',
+      signal: AbortSignal.timeout(10_000),
+    }).catch(() => undefined)
+  }
   service.kill('SIGTERM')
   await new Promise((resolve) => service.once('exit', resolve))
   process.exit(code)
