@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto'
+import { setTimeout as delay } from 'node:timers/promises'
 import { Consumer, type GroupAssignment, type MessagesStream } from '@platformatic/kafka'
 import type { KafkaAdmin } from './kafka-admin.ts'
 import { toCdcError } from './kafka-errors.ts'
@@ -21,27 +22,27 @@ export interface MembershipOptions {
  * instances and moves them off a dead one, the way Kafka Connect uses its group.
  */
 export class GroupMembership {
+  readonly #settings: KafkaSettings
   readonly #admin: KafkaAdmin
   readonly #options: Required<MembershipOptions>
-  readonly #consumer: Consumer
+  #consumer: Consumer
   #stream: MessagesStream<Buffer, Buffer, Buffer, Buffer> | undefined
+  #onAssignment: (slots: readonly number[]) => void = () => undefined
+  #stopped = false
+  #rejoining: Promise<void> | null = null
   readonly memberTag = randomUUID()
 
   constructor(settings: KafkaSettings, admin: KafkaAdmin, options: MembershipOptions) {
+    this.#settings = settings
     this.#admin = admin
     this.#options = { sessionTimeoutMs: 10_000, ...options }
-    this.#consumer = new Consumer({
-      ...clientOptions(settings, 'member'),
-      groupId: options.groupId,
-      sessionTimeout: this.#options.sessionTimeoutMs,
-      heartbeatInterval: Math.max(500, Math.floor(this.#options.sessionTimeoutMs / 5)),
-      rebalanceTimeout: this.#options.sessionTimeoutMs * 3,
-    })
+    this.#consumer = this.#newConsumer()
   }
 
   /**
    * Joins the group. `onAssignment` gets the slots this member owns after every
-   * rebalance, and an empty list when the membership is lost (left or fenced).
+   * rebalance, and an empty list when the membership is lost (left, fenced, or a rejoin
+   * failed; the member then joins again with a new consumer).
    */
   async start(onAssignment: (slots: readonly number[]) => void): Promise<void> {
     await this.#admin.ensureTopic({
@@ -49,19 +50,36 @@ export class GroupMembership {
       partitions: this.#options.slots,
       replicationFactor: this.#options.replicationFactor,
     })
-    const slotsOf = (assignments: readonly GroupAssignment[] | null | undefined): number[] =>
-      (assignments ?? [])
-        .filter((a) => a.topic === this.#options.slotsTopic)
-        .flatMap((a) => a.partitions)
-        .sort((a, b) => a - b)
-    this.#consumer.on('consumer:group:join', (payload: { assignments?: GroupAssignment[] }) => {
-      onAssignment(slotsOf(payload.assignments))
+    this.#onAssignment = onAssignment
+    await this.#join()
+  }
+
+  #newConsumer(): Consumer {
+    return new Consumer({
+      ...clientOptions(this.#settings, 'member'),
+      groupId: this.#options.groupId,
+      sessionTimeout: this.#options.sessionTimeoutMs,
+      heartbeatInterval: Math.max(500, Math.floor(this.#options.sessionTimeoutMs / 5)),
+      rebalanceTimeout: this.#options.sessionTimeoutMs * 3,
     })
-    this.#consumer.on('consumer:group:leave', () => {
-      onAssignment([])
+  }
+
+  async #join(): Promise<void> {
+    const consumer = this.#consumer
+    consumer.on('consumer:group:join', (payload: { assignments?: GroupAssignment[] }) => {
+      this.#onAssignment(this.#slotsOf(payload.assignments))
+    })
+    consumer.on('consumer:group:leave', () => {
+      this.#onAssignment([])
+    })
+    // The client reports a rejoin that failed (say, NOT_COORDINATOR right after the broker
+    // came back) as an 'error' event and then stops heartbeating: the membership is gone.
+    // Without a listener the event would end the process.
+    consumer.on('error', () => {
+      if (consumer === this.#consumer) void this.#rejoin()
     })
     try {
-      this.#stream = await this.#consumer.consume({
+      this.#stream = await consumer.consume({
         topics: [this.#options.slotsTopic],
         mode: 'latest',
         autocommit: false,
@@ -74,7 +92,44 @@ export class GroupMembership {
     // Nothing is ever written to the slots topic; reading it keeps the membership alive.
     this.#stream.on('data', () => undefined)
     this.#stream.on('error', () => undefined)
-    onAssignment(slotsOf(this.#consumer.assignments))
+    this.#onAssignment(this.#slotsOf(consumer.assignments))
+  }
+
+  // Gives up every slot at once (another member may own them by now), then joins again
+  // with a fresh consumer until it gets in or the membership is stopped.
+  #rejoin(): Promise<void> {
+    this.#rejoining ??= (async () => {
+      this.#onAssignment([])
+      for (let attempt = 0; !this.#isStopped(); attempt++) {
+        await this.#stream?.close().catch(() => undefined)
+        await this.#consumer.close(true).catch(() => undefined)
+        this.#stream = undefined
+        await delay(Math.min(5_000, 250 * 2 ** attempt))
+        if (this.#isStopped()) return
+        this.#consumer = this.#newConsumer()
+        try {
+          await this.#join()
+          return
+        } catch {
+          // Kafka still unreachable: the next attempt waits longer.
+        }
+      }
+    })().finally(() => {
+      this.#rejoining = null
+    })
+    return this.#rejoining
+  }
+
+  // A method, not the field: the flag changes while the rejoin loop awaits.
+  #isStopped(): boolean {
+    return this.#stopped
+  }
+
+  #slotsOf(assignments: readonly GroupAssignment[] | null | undefined): number[] {
+    return (assignments ?? [])
+      .filter((a) => a.topic === this.#options.slotsTopic)
+      .flatMap((a) => a.partitions)
+      .sort((a, b) => a - b)
   }
 
   /** The slot a connector name maps to: stable across instances and restarts. */
@@ -87,6 +142,8 @@ export class GroupMembership {
   }
 
   async stop(): Promise<void> {
+    this.#stopped = true
+    await this.#rejoining
     await this.#stream?.close().catch(() => undefined)
     // Leaving the group at once hands this member's slots to the others without waiting
     // for the session to time out.

@@ -65,6 +65,11 @@ export class KafkaPartitionReader {
     } catch (error) {
       throw toCdcError(error, 'CDC_KAFKA_CONNECTION', `reading topic ${this.#topic}`)
     }
+    // The client reports a failed group rejoin (e.g. NOT_COORDINATOR right after a broker
+    // outage) as an 'error' event, which would end the process without a listener. This
+    // reader's group exists only to fetch: it commits nothing, and fetching goes on with
+    // the partitions it has, so the event is not a failure of the reader.
+    this.#consumer.on('error', () => undefined)
     this.#stream.on('data', (message: Message<Buffer, Buffer, string, string>) => {
       onRecord({
         topic: message.topic,
