@@ -9,15 +9,14 @@ import { execFileSync } from 'node:child_process'
 import { randomInt } from 'node:crypto'
 import { readFileSync } from 'node:fs'
 import { after, describe, it } from 'node:test'
-import { KafkaClient } from '../../../kafka/kafka-client.ts'
 import { testEnv } from '../../helpers/env.ts'
 import { jsonPayload, readUntil } from '../../helpers/kafka-read.ts'
 import { uniqueName } from '../../helpers/names.ts'
+import { ServiceFleet } from '../../helpers/service-fleet.ts'
 import {
   api,
   counterServiceEntry,
   isolatedServiceEnv,
-  startServiceProcess,
   type ServiceProcess,
 } from '../../helpers/service-process.ts'
 import { waitFor } from '../../helpers/wait-for.ts'
@@ -27,16 +26,10 @@ interface Status {
   last_committed_position: { n?: string } | null
 }
 
-const kafka = new KafkaClient({ brokers: testEnv.kafkaBrokers, clientId: 'test-delivery' })
-const running = new Set<ServiceProcess>()
-const topics: string[] = []
-
-async function start(env: Record<string, string>): Promise<ServiceProcess> {
-  const service = await startServiceProcess(counterServiceEntry, env)
-  running.add(service)
-  void service.exited.then(() => running.delete(service))
-  return service
-}
+const fleet = new ServiceFleet('test-delivery')
+const { topics } = fleet
+const start = (env: Record<string, string>): Promise<ServiceProcess> =>
+  fleet.start(env, counterServiceEntry)
 
 async function committed(service: ServiceProcess, name: string): Promise<number> {
   const status = await api<Status>(service.url, 'GET', `/connectors/${name}/status`)
@@ -60,11 +53,7 @@ function brokerPid(): number {
   return Number(match[1])
 }
 
-after(async () => {
-  for (const service of running) service.kill('SIGKILL')
-  await kafka.admin.deleteTopics(topics).catch(() => undefined)
-  await kafka.close()
-})
+after(() => fleet.close())
 
 describe('delivery guarantees', () => {
   it('exactly-once mode: SIGKILL at random points leaves whole transactions only, no duplicates', async () => {

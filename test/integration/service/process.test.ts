@@ -3,15 +3,13 @@
 // take over from each other.
 import assert from 'node:assert/strict'
 import { after, describe, it } from 'node:test'
-import { KafkaClient } from '../../../kafka/kafka-client.ts'
-import { testEnv } from '../../helpers/env.ts'
 import { jsonPayload, readUntil } from '../../helpers/kafka-read.ts'
 import { uniqueName } from '../../helpers/names.ts'
+import { ServiceFleet } from '../../helpers/service-fleet.ts'
 import {
   api,
   counterServiceEntry,
   isolatedServiceEnv,
-  startServiceProcess,
   type ServiceProcess,
 } from '../../helpers/service-process.ts'
 import { waitFor } from '../../helpers/wait-for.ts'
@@ -21,16 +19,10 @@ interface Status {
   last_committed_position: { n?: string } | null
 }
 
-const kafka = new KafkaClient({ brokers: testEnv.kafkaBrokers, clientId: 'test-process' })
-const running = new Set<ServiceProcess>()
-const topics: string[] = []
-
-async function start(env: Record<string, string>): Promise<ServiceProcess> {
-  const service = await startServiceProcess(counterServiceEntry, env)
-  running.add(service)
-  void service.exited.then(() => running.delete(service))
-  return service
-}
+const fleet = new ServiceFleet('test-process')
+const { topics } = fleet
+const start = (env: Record<string, string>): Promise<ServiceProcess> =>
+  fleet.start(env, counterServiceEntry)
 
 function counterConfig(prefix: string, extra: Record<string, string> = {}) {
   topics.push(`${prefix}.counter`)
@@ -59,11 +51,7 @@ const committed = (s: Status): number => Number(s.last_committed_position?.n ?? 
 const ids = (records: readonly { value: Buffer | null }[]): number[] =>
   records.map((r) => Number((jsonPayload(r.value)?.after as { id: number } | undefined)?.id))
 
-after(async () => {
-  for (const service of running) service.kill('SIGKILL')
-  await kafka.admin.deleteTopics(topics).catch(() => undefined)
-  await kafka.close()
-})
+after(() => fleet.close())
 
 describe('the service process', () => {
   it('is driven over HTTP: create, status, pause, resume, delete', async () => {
